@@ -1,0 +1,168 @@
+"""Command line of edugroup-sim (``python run_sim.py`` or ``edugroup-sim``).
+
+Help and output are bilingual, Chinese first.  Bad input (a scenario with problems, a bad option)
+exits with code 2 and located messages; it never prints a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from .errors import ScenarioError
+from .scenario import Scenario, load_scenario
+from .scenario.models import LOCALES, STAGES
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+STAGE_LABEL = {"primary": "小学 primary", "junior": "初中 junior", "nine_year": "九年一贯 nine-year"}
+LOCALE_LABEL = {"urban": "城区 urban", "town": "镇区 town", "rural": "乡村 rural"}
+MODE_LABEL = {"baseline": "不分组 baseline", "mingxiao_ruoxiao": "名校+弱校 mingxiao_ruoxiao",
+              "xuequ": "学区制 xuequ", "jiaolianti": "教联体 jiaolianti"}
+
+SET_HELP = "覆盖参数 / override a value: dotted.path=value (repeatable), e.g. simulation.years=5"
+
+
+def _report(exc: ScenarioError) -> None:
+    err_console.print(f"[bold red]情景有误 / scenario has {len(exc.problems)} problem(s):[/]")
+    for p in exc.problems:
+        click.echo("  " + p.render(), err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="edugroup-sim")
+def cli() -> None:
+    """集团化办学仿真 / edugroup-sim: simulate education groups for county and city bureaus.
+
+    情景文件为 YAML (见 scenarios/) / Scenarios are YAML files (see scenarios/).
+    """
+
+
+def _summary_table(s: dict) -> Table:
+    t = Table(title=f"{s['title']}  [{s['source']}]", show_header=True, title_justify="left")
+    t.add_column("学段 stage")
+    for loc in LOCALES:
+        t.add_column(LOCALE_LABEL[loc], justify="right")
+    t.add_column("合计 total", justify="right")
+    for stage in STAGES:
+        row = [s["by_stage_locale"].get((stage, loc), 0) for loc in LOCALES]
+        t.add_row(STAGE_LABEL[stage], *map(str, row), str(sum(row)))
+    return t
+
+
+def _print_summary(s: dict) -> None:
+    console.print(_summary_table(s))
+    groups = ", ".join(f"{MODE_LABEL[m]} {n}" for m, n in sorted(s["groups_by_mode"].items())) or "无 none"
+    lines = [
+        ("校区 campuses", f"{s['campuses']:,}"),
+        ("在校生 pupils", f"{s['pupils_primary'] + s['pupils_junior']:,} (小学 primary {s['pupils_primary']:,}, "
+                         f"初中 junior {s['pupils_junior']:,})"),
+        ("学位 capacity", f"{s['capacity']:,}"),
+        ("专任教师 teachers", f"{s['teachers']:,}"),
+        ("居住网格 residential cells", f"{s['cells']:,}"),
+        ("班级 classes", f"{s['classes']:,}"),
+        ("大班额 56+ classes", f"{s['classes_56plus']:,}"),
+        ("超大班额 66+ classes", f"{s['classes_66plus']:,}"),
+        ("集团 groups", groups),
+        ("集团覆盖率 group coverage", f"{s['group_coverage_pct']:.1f} %"),
+        ("政策事件 policy events", str(s["policies"])),
+    ]
+    for label, value in lines:
+        console.print(f"  {label}: {value}", markup=False)
+
+
+@cli.command()
+@click.argument("scenarios", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
+def validate(scenarios: tuple[Path, ...], overrides: tuple[str, ...]) -> None:
+    """校验情景并汇总 / Validate scenarios and summarise the region each describes.
+
+    每个文件列出:各学段与城乡的校区数、学生、教师、起始大班额、集团与覆盖率。
+    For each file: campuses by stage and locale, pupils, teachers, 56+/66+ classes at the start,
+    groups by mode and group coverage.  Exit code 2 if any file has problems.
+    """
+    from .summary import summarise
+
+    failed = 0
+    for path in scenarios:
+        try:
+            scn = load_scenario(path, overrides)
+        except ScenarioError as exc:
+            _report(exc)
+            failed += 1
+            continue
+        _print_summary(summarise(scn))
+        console.print(f"[green]✓ 有效 / valid:[/] {scn.source}")
+    if failed:
+        sys.exit(2)
+
+
+@cli.command()
+def schema() -> None:
+    """输出情景 JSON Schema / Print the JSON Schema of the scenario language (for editors)."""
+    doc = Scenario.model_json_schema()
+    doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    doc["title"] = "edugroup-sim scenario / 集团化办学仿真情景"
+    click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+
+
+@cli.command()
+@click.argument("scenarios", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("outputs/network"),
+              show_default=True, help="输出目录 / output folder")
+@click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
+def network(scenarios: tuple[Path, ...], out_dir: Path, overrides: tuple[str, ...]) -> None:
+    """校区网络统计与地图 / Network statistics and an offline HTML map of campuses and group links.
+
+    每个情景写一个 <name>_network.html / writes <name>_network.html per scenario into --out.
+    """
+    from .network import build_graph, network_stats
+    from .report.network_map import write_network_map
+
+    loaded = []
+    for path in scenarios:
+        try:
+            loaded.append(load_scenario(path, overrides))
+        except ScenarioError as exc:
+            _report(exc)
+    if len(loaded) < len(scenarios):
+        sys.exit(2)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for scn in loaded:
+        graph = build_graph(scn)
+        stats = network_stats(scn, graph)
+        html = write_network_map(scn, graph, out_dir / f"{scn.name}_network.html")
+        table = Table(title=f"网络 network: {scn.title}", title_justify="left")
+        table.add_column("指标 statistic")
+        table.add_column("值 value", justify="right")
+        for key, value in stats.items():
+            table.add_row(str(key), f"{value:,.2f}" if isinstance(value, float) else str(value))
+        console.print(table)
+        console.print(f"地图 map: {html}", markup=False)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the CLI; unexpected errors are reported without a traceback (exit 1)."""
+    try:
+        cli.main(args=argv, prog_name="run_sim.py", standalone_mode=True)
+    except SystemExit:
+        raise
+    except ScenarioError as exc:
+        _report(exc)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        err_console.print("已中断 / interrupted")
+        sys.exit(130)
+    except Exception as exc:  # a bug, not bad input: say so plainly
+        err_console.print(f"[bold red]内部错误 / internal error:[/] {type(exc).__name__}: {exc}\n"
+                          "请报告此问题 / please report this as a bug (set EDUGROUP_DEBUG=1 for details).")
+        if os.environ.get("EDUGROUP_DEBUG"):
+            raise
+        sys.exit(1)

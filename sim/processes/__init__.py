@@ -1,0 +1,1 @@
+"""Vectorised mechanisms over state arrays, one module per mechanism (DESIGN.md)."""

@@ -1,0 +1,54 @@
+"""Defaults derived for campus fields a planner may leave out: capacity, teachers, resources.
+
+Shared by the explicit-campus resolver and the synthetic generator so that both follow one rule.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..stages import RESOURCE_STANDARDS, STANDARD_CLASS_SIZE, campus_grades, grade_stage
+from .models import Teachers
+
+
+def seats_per_classroom(stage: str, class_size_standard: int | None = None) -> float:
+    """Pupils one classroom holds at the standard class size (nine-year: mean over its 9 grades)."""
+    if class_size_standard is not None:
+        return float(class_size_standard)
+    sizes = [STANDARD_CLASS_SIZE[grade_stage(int(g))] for g in campus_grades(stage)]
+    return float(np.mean(sizes))
+
+
+def capacity_of(stage: str, classrooms: int, class_size_standard: int | None = None) -> int:
+    """Design capacity, pupils: classrooms × standard class size."""
+    return int(round(classrooms * seats_per_classroom(stage, class_size_standard)))
+
+
+def stage_parts(stage: str, pupils: int) -> dict[str, float]:
+    """Pupils of a campus split into its primary and junior parts (nine-year: by grade count 6:3)."""
+    if stage == "nine_year":
+        return {"primary": pupils * 6 / 9, "junior": pupils * 3 / 9}
+    return {stage: float(pupils)}
+
+
+def teachers_for(parts: dict[str, float], spec: Teachers) -> int:
+    """Full-time teachers for stage parts ``{'primary': pupils, 'junior': pupils}``.
+
+    The larger of the pupil-ratio norm and ``min_per_class`` teachers per standard-size class,
+    because small rural schools are staffed by classes, not by pupils.
+    """
+    by_ratio = sum(n / getattr(spec.pupils_per_teacher, s) for s, n in parts.items())
+    classes = sum(math.ceil(n / STANDARD_CLASS_SIZE[s]) for s, n in parts.items() if n > 0)
+    total = max(round(by_ratio), math.ceil(classes * spec.min_per_class))
+    return int(total) if sum(parts.values()) > 0 else 0
+
+
+def resources_at(parts: dict[str, float], level: float = 1.0) -> dict[str, float]:
+    """Resource inputs that meet the per-pupil standards for ``parts`` pupils, times ``level``."""
+    out = {}
+    for key, std in RESOURCE_STANDARDS.items():
+        out[key] = level * sum(std[s] * n for s, n in parts.items())
+    out["multimedia_classrooms"] = int(math.ceil(out["multimedia_classrooms"]))
+    return out

@@ -1,0 +1,413 @@
+"""The scenario language: pydantic models of what a planner writes in a scenario YAML.
+
+Every field carries its unit and default in its description, and the source of that default where
+one exists (a figure from the seed documents summarised in DOMAIN.md, or a published estimate from
+PARAMETERS.md).  Where nothing is published the description says so; such values are levers that a
+sweep can vary.  The JSON Schema printed by ``run_sim.py schema`` is generated from these models,
+so the descriptions double as editor help.
+
+Models are frozen and forbid unknown keys (a misspelt key is an error with a "did you mean").
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, NonNegativeInt, model_validator
+
+Stage = Literal["primary", "junior", "nine_year"]
+"""primary 小学 (grades 1–6), junior 初中 (grades 7–9), nine_year 九年一贯制 (grades 1–9)."""
+Locale = Literal["urban", "town", "rural"]
+"""urban 城区 (county town), town 镇区 (township seat), rural 乡村 (village)."""
+Mode = Literal["baseline", "mingxiao_ruoxiao", "xuequ", "jiaolianti"]
+"""baseline 不分组, mingxiao_ruoxiao 名校+弱校, xuequ 学区制, jiaolianti 教联体."""
+
+STAGES: tuple[str, ...] = ("primary", "junior", "nine_year")
+LOCALES: tuple[str, ...] = ("urban", "town", "rural")
+MODES: tuple[str, ...] = ("baseline", "mingxiao_ruoxiao", "xuequ", "jiaolianti")
+
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+PositiveFloat = Annotated[float, Field(gt=0.0)]
+Ident = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-.\u4e00-\u9fff]+$")]
+
+
+class Model(BaseModel):
+    """Base of every scenario model: frozen, unknown keys rejected."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class ByLocale(Model):
+    """A value that may differ by locale; a single number in the YAML means the same everywhere."""
+
+    urban: float
+    town: float
+    rural: float
+
+    @model_validator(mode="before")
+    @classmethod
+    def _scalar(cls, value: Any) -> Any:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return {"urban": value, "town": value, "rural": value}
+        return value
+
+    def of(self, locale: str) -> float:
+        return float(getattr(self, locale))
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema, handler):  # noqa: ANN001 (pydantic hook)
+        """Advertise the scalar shorthand in the JSON Schema too."""
+        schema = handler(core_schema)
+        return {"anyOf": [{"type": "number"}, schema]}
+
+
+class ShareByLocale(ByLocale):
+    """A share in [0, 1] that may differ by locale."""
+
+    urban: Share
+    town: Share
+    rural: Share
+
+
+class CountsByLocale(Model):
+    """Whole counts per locale."""
+
+    urban: NonNegativeInt = 0
+    town: NonNegativeInt = 0
+    rural: NonNegativeInt = 0
+
+
+class ByStage(Model):
+    """A value per compulsory stage (nine-year schools use the primary value for grades 1–6 and the
+    junior value for grades 7–9)."""
+
+    primary: float
+    junior: float
+
+
+# --------------------------------------------------------------------------------------------
+# simulation
+
+
+class Simulation(Model):
+    """How long and how often to run."""
+
+    years: Annotated[int, Field(ge=1, le=50, description="模拟年数 / simulated school years (1–50); default 10.")] = 10
+    replicates: Annotated[int, Field(ge=1, le=10_000, description="重复次数 / replicate runs with different seeds; default 20.")] = 20
+    seed: Annotated[int, Field(ge=0, description="随机种子 / base seed of the run (replicate r uses a stream derived from it); default 1.")] = 1
+    start_year: Annotated[int, Field(ge=1990, le=2100, description="起始学年 / calendar year of the first simulated school year (starting September); default 2025.")] = 2025
+
+
+# --------------------------------------------------------------------------------------------
+# region
+
+
+class Campus(Model):
+    """One campus (校区): a school, or one campus of a multi-campus school.
+
+    Resource inputs follow the indicators of the county high-quality balance evaluation
+    (教督〔2017〕6号, DOMAIN.md).  Any resource left out is set, when the scenario is resolved, so that
+    the campus just meets the per-pupil standard at its design capacity.
+    """
+
+    id: Ident = Field(description="校区编号 / unique campus id (letters, digits, _ - . or Chinese).")
+    name: str | None = Field(None, description="名称 / display name; defaults to the id.")
+    stage: Stage = Field(description="学段 / primary, junior or nine_year.")
+    locale: Locale = Field(description="城乡类别 / urban, town or rural.")
+    x_km: float | None = Field(None, description="东西坐标 / east–west position, km (give x_km/y_km or lon/lat).")
+    y_km: float | None = Field(None, description="南北坐标 / north–south position, km.")
+    lon: Annotated[float, Field(ge=-180, le=180)] | None = Field(None, description="经度 / longitude, degrees.")
+    lat: Annotated[float, Field(ge=-90, le=90)] | None = Field(None, description="纬度 / latitude, degrees.")
+    legal_person: Ident | None = Field(None, description="法人编号 / legal-person id; defaults to the campus id (one school, one legal person).")
+    district: Ident | None = Field(None, description="学区 / administrative school district this campus belongs to, if any.")
+    classrooms: NonNegativeInt = Field(description="普通教室数 / ordinary classrooms (one class each at the standard size).")
+    class_size_standard: Annotated[int, Field(ge=1, le=120)] | None = Field(
+        None, description="标准班额 / standard class size, pupils; default 45 primary, 50 junior (建标〔2002〕102号).")
+    capacity: NonNegativeInt | None = Field(None, description="学位数 / design capacity, pupils; default classrooms × standard class size.")
+    boarding_places: NonNegativeInt = Field(0, description="寄宿床位 / boarding places; default 0.")
+    pupils: NonNegativeInt | None = Field(None, description="在校生 / pupils enrolled at the start (all grades); default 90 % of capacity (no estimate; state it).")
+    teachers: NonNegativeInt | None = Field(None, description="专任教师 / full-time teachers at the start; default pupils ÷ pupils_per_teacher of the teachers block.")
+    teaching_point: bool = Field(False, description="教学点 / a teaching point (教学点); left out of the 差异系数 when under 50 pupils.")
+    floor_area_m2: NonNegativeFloat | None = Field(None, description="教学及辅助用房面积 / teaching and auxiliary floor area, m² (standard 4.5 primary / 5.8 junior per pupil).")
+    sports_area_m2: NonNegativeFloat | None = Field(None, description="体育运动场馆面积 / sports ground area, m² (standard 7.5 / 10.2 per pupil).")
+    equipment_value_yuan: NonNegativeFloat | None = Field(None, description="教学仪器设备值 / teaching equipment value, yuan (standard 2000 / 2500 per pupil).")
+    multimedia_classrooms: NonNegativeInt | None = Field(None, description="网络多媒体教室 / networked multimedia classrooms (standard 2.3 / 2.4 per 100 pupils).")
+    quality: float = Field(0.0, description="办学质量 / school effect on achievement at the start, SD of pupil achievement relative to the region mean; default 0.")
+    reputation: float | None = Field(None, description="声誉 / perceived quality that parents act on, same SD units; defaults to quality.")
+
+    @model_validator(mode="after")
+    def _position(self) -> "Campus":
+        has_xy = self.x_km is not None and self.y_km is not None
+        has_ll = self.lon is not None and self.lat is not None
+        if not (has_xy or has_ll):
+            raise ValueError("a position: both x_km and y_km, or both lon and lat / 需要坐标")
+        if (self.x_km is None) != (self.y_km is None) or (self.lon is None) != (self.lat is None):
+            raise ValueError("coordinates in pairs: x_km with y_km, lon with lat / 坐标须成对")
+        return self
+
+
+class CampusCounts(Model):
+    """Number of campuses of each stage in each locale."""
+
+    primary: CountsByLocale = CountsByLocale()
+    junior: CountsByLocale = CountsByLocale()
+    nine_year: CountsByLocale = CountsByLocale()
+
+
+class PupilsByStage(Model):
+    """Pupils enrolled at the start, by stage (nine-year schools' pupils are counted in both)."""
+
+    primary: NonNegativeInt
+    junior: NonNegativeInt
+
+
+class SyntheticRegion(Model):
+    """Generate a realistic county or district from summary figures.
+
+    Campus ids follow ``<stage letter><locale letter><number>`` (P/J/N for primary, junior, nine-year;
+    U/T/R for urban, town, rural), e.g. ``PU01``.  Within a stage and locale, lower numbers are the
+    stronger schools (higher starting quality), so groups can name hubs without knowing the draw.
+    """
+
+    seed: NonNegativeInt = Field(1, description="布局种子 / seed of the region layout, fixed across replicates; default 1.")
+    campuses: CampusCounts = Field(description="校区数 / campus counts by stage and locale.")
+    pupils: PupilsByStage = Field(description="在校生 / pupils by stage at the start; generated totals match exactly.")
+    county_radius_km: PositiveFloat = Field(30.0, description="县域半径 / radius of the county, km; default 30 (no estimate: a typical county of ~2,800 km²).")
+    county_town_radius_km: PositiveFloat = Field(4.0, description="县城半径 / radius of the county town, km; default 4.")
+    towns: NonNegativeInt = Field(8, description="乡镇数 / township seats; default 8.")
+    villages: NonNegativeInt = Field(40, description="村数 / villages with a residential cell; default 40.")
+    districts: NonNegativeInt = Field(0, description="学区数 / administrative school districts drawn by geography (0 = none); Dongsheng has 8.")
+    quality_mean: ByLocale = Field(
+        ByLocale(urban=0.25, town=0.0, rural=-0.3),
+        description="初始质量均值 / mean starting school quality by locale, SD; default +0.25 / 0 / −0.30 (no estimate: sets the urban–rural gap a sweep can vary).")
+    quality_sd: NonNegativeFloat = Field(0.15, description="初始质量离散 / SD of starting quality within a locale, SD; default 0.15 (no estimate).")
+    crowding: ByLocale = Field(
+        ByLocale(urban=1.2, town=1.05, rural=0.55),
+        description="拥挤度 / enrolment ÷ capacity at the start by locale; default 1.20 / 1.05 / 0.55 ('城区挤、农村空'; no estimate).")
+    classrooms: ByLocale = Field(
+        ByLocale(urban=36, town=24, rural=9),
+        description="平均教室数 / mean classrooms per campus by locale (a primary campus; junior campuses get 2/3 of it); no estimate.")
+    resource_level: ByLocale = Field(
+        ByLocale(urban=0.9, town=1.0, rural=1.05),
+        description="资源水平 / resources at design capacity relative to the per-pupil standard, by locale; default 0.9 / 1.0 / 1.05 (no estimate).")
+
+
+class Region(Model):
+    """The campuses: an explicit list, a CSV file, or a synthetic block (exactly one)."""
+
+    name: str | None = Field(None, description="地区名称 / region name.")
+    campuses: list[Campus] | None = Field(None, description="校区列表 / explicit campus list.")
+    campuses_csv: str | None = Field(None, description="校区表 / CSV file of campuses (columns as the campus fields), relative to the YAML.")
+    synthetic: SyntheticRegion | None = Field(None, description="合成地区 / generate the region from summary figures.")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "Region":
+        given = [k for k in ("campuses", "campuses_csv", "synthetic") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("exactly one of campuses, campuses_csv, synthetic / 三者选一; found "
+                             + (", ".join(given) if given else "none"))
+        return self
+
+
+# --------------------------------------------------------------------------------------------
+# demography
+
+
+NBS_BIRTHS_MILLIONS: dict[int, float] = {
+    2010: 15.92, 2011: 16.04, 2012: 16.35, 2013: 16.40, 2014: 16.87, 2015: 16.55, 2016: 17.86,
+    2017: 17.23, 2018: 15.23, 2019: 14.65, 2020: 12.02, 2021: 10.62, 2022: 9.56, 2023: 9.02,
+    2024: 9.54,
+}
+"""National births, millions (National Bureau of Statistics yearly communiqués; PARAMETERS.md)."""
+
+
+class Cell(Model):
+    """A residential cell (居住网格): where children live."""
+
+    id: Ident
+    x_km: float | None = None
+    y_km: float | None = None
+    lon: Annotated[float, Field(ge=-180, le=180)] | None = None
+    lat: Annotated[float, Field(ge=-90, le=90)] | None = None
+    locale: Locale
+    children: list[NonNegativeInt] = Field(
+        description="各年龄儿童 / children by single year of age 0–14 (15 numbers).", min_length=15, max_length=15)
+    ses: float = Field(0.0, description="家庭经济社会地位 / mean socio-economic status of families, SD units; default 0.")
+
+    @model_validator(mode="after")
+    def _position(self) -> "Cell":
+        if not ((self.x_km is not None and self.y_km is not None) or (self.lon is not None and self.lat is not None)):
+            raise ValueError("a position: both x_km and y_km, or both lon and lat / 需要坐标")
+        return self
+
+
+class Demography(Model):
+    """Where children live and how cohorts change."""
+
+    cells: list[Cell] | None = Field(
+        None, description="居住网格 / explicit residential cells; if absent, cells are placed by rule: one per settlement of a synthetic region, or one per campus of an explicit one.")
+    births: dict[int, PositiveFloat] = Field(
+        default_factory=lambda: dict(NBS_BIRTHS_MILLIONS),
+        description="出生人数指数 / births by calendar year (any unit: only ratios matter) shaping cohort sizes; default national births 2010–2024, millions (国家统计局).")
+    births_trend: Annotated[float, Field(ge=-0.5, le=0.5)] = Field(
+        0.0, description="出生趋势 / relative change of births per year after the last given year; default 0 (no published projection; sweep it).")
+    urbanisation_drift_pp: Annotated[float, Field(ge=-5, le=5)] = Field(
+        0.9, description="城镇化速度 / rise of the urban population share, percentage points per year; default 0.9 (国家统计局: 65.2 % 2022 → 67.0 % 2024).")
+    ses_mean: ByLocale = Field(
+        ByLocale(urban=0.3, town=0.0, rural=-0.4),
+        description="家庭背景均值 / mean family SES by locale, SD; default +0.3 / 0 / −0.4 (no estimate).")
+
+
+# --------------------------------------------------------------------------------------------
+# teachers
+
+
+class AgeMix(Model):
+    """Teacher age bands: young under 35, middle 35–49, old 50 and over."""
+
+    young: Share = 0.12
+    middle: Share = 0.638
+    old: Share = 0.242
+
+    @model_validator(mode="after")
+    def _sums(self) -> "AgeMix":
+        if abs(self.young + self.middle + self.old - 1.0) > 0.01:
+            raise ValueError(f"young + middle + old = 1 / 三者之和为 1; found {self.young + self.middle + self.old:.3f}")
+        return self
+
+
+class TitleMix(Model):
+    """Professional titles (职称): senior 高级, first 一级, second or below 二级及以下."""
+
+    senior: Share = 0.12
+    first: Share = 0.45
+    second: Share = 0.43
+
+    @model_validator(mode="after")
+    def _sums(self) -> "TitleMix":
+        if abs(self.senior + self.first + self.second - 1.0) > 0.01:
+            raise ValueError(f"senior + first + second = 1 / 三者之和为 1; found {self.senior + self.first + self.second:.3f}")
+        return self
+
+
+class Teachers(Model):
+    """Teacher workforce composition; campuses may override their count."""
+
+    pupils_per_teacher: ByStage = Field(
+        ByStage(primary=19.0, junior=13.5),
+        description="生师比 / pupils per full-time teacher by stage; default 19 / 13.5 (中央编办发〔2014〕72号 staffing norm).")
+    min_per_class: NonNegativeFloat = Field(
+        1.2, description="每班最低教师数 / minimum teachers per class (small rural schools are staffed by classes, not pupils); default 1.2 (no estimate).")
+    pe_arts_share: Share = Field(0.10, description="体艺教师占比 / share of PE, music and art teachers; default 0.10 (no estimate; the 0.9 per 100 pupils standard needs ≈ 0.15 at 16 pupils per teacher).")
+    backbone_share: ShareByLocale = Field(
+        ShareByLocale(urban=0.2, town=0.12, rural=0.06),
+        description="骨干教师占比 / share of county-level-or-higher backbone teachers by locale; default 0.20 / 0.12 / 0.06 (no estimate).")
+    above_qualification_share: ShareByLocale = Field(
+        ShareByLocale(urban=0.85, town=0.7, rural=0.55),
+        description="高于规定学历占比 / share above the required qualification by locale; default 0.85 / 0.70 / 0.55 (no estimate).")
+    title_mix: TitleMix = Field(TitleMix(), description="职称结构 / title mix; default 12 / 45 / 43 % (no estimate).")
+    age_mix: AgeMix = Field(AgeMix(), description="年龄结构 / age mix young/middle/old; default 12 / 63.8 / 24.2 % (Hongta, Yunnan seed).")
+    female_share: Share = Field(0.7, description="女教师占比 / share of women; default 0.70 (no estimate in the sources).")
+    managers_per_campus: NonNegativeInt = Field(3, description="管理人员 / managers (principal, vice principals, directors) per campus; default 3 (no estimate).")
+    skill_sd: NonNegativeFloat = Field(
+        0.13, description="教师效能离散 / SD of teacher value added, pupil SD per year; default 0.13 (Hanushek & Rivkin 2010: 0.11 reading – 0.15 maths).")
+
+
+
+class Travel(Model):
+    """How distance turns into travel time, and how far the network looks."""
+
+    speed_kmh: ByLocale = Field(
+        ByLocale(urban=15.0, town=25.0, rural=30.0),
+        description="出行速度 / door-to-door speed of the school trip by locale of the campus, km/h; default 15 / 25 / 30 (no estimate; sweep it).")
+    circuity: Annotated[float, Field(ge=1.0, le=3.0)] = Field(
+        1.3, description="绕行系数 / road distance ÷ straight-line distance; default 1.3 (typical road circuity, Ballou, Rahardja & Sakai 2002, Transp. Res. A 36).")
+    neighbours: Annotated[int, Field(ge=1, le=50)] = Field(
+        6, description="邻近校数 / proximity links per campus to its nearest campuses of an overlapping stage; default 6.")
+    choice_set: Annotated[int, Field(ge=1, le=50)] = Field(
+        8, description="择校范围 / campuses per stage a residential cell can choose among (nearest first); default 8.")
+
+
+# --------------------------------------------------------------------------------------------
+# groups and policies
+
+
+class Group(Model):
+    """An education group (教育集团), school district (学区) or consortium (教联体)."""
+
+    id: Ident
+    name: str | None = None
+    mode: Mode = Field(description="办学模式 / baseline, mingxiao_ruoxiao 名校+弱校, xuequ 学区制, jiaolianti 教联体.")
+    hub: Ident | None = Field(None, description="核心校 / hub campus (core school or district head school); required unless mode is baseline.")
+    members: list[Ident] = Field(default_factory=list, description="成员校 / member campuses (not including the hub).")
+    start_year: Annotated[int, Field(ge=1)] = Field(1, description="成立年份 / simulated year in which the group forms (1 = first year).")
+    params: dict[str, Any] = Field(default_factory=dict, description="模式参数 / mode parameters (validated by the grouping-mode bundles).")
+
+    @model_validator(mode="after")
+    def _hub(self) -> "Group":
+        if self.mode != "baseline" and self.hub is None:
+            raise ValueError(f"a hub campus for mode {self.mode} / 需指定核心校")
+        return self
+
+
+class OpenCampus(Model):
+    """A new campus opens (新建/分校区) at the start of the given school year."""
+
+    action: Literal["open_campus"]
+    year: Annotated[int, Field(ge=1)]
+    campus: Campus
+
+
+class CloseCampus(Model):
+    """A campus closes (撤并) at the start of the given year; its pupils are re-allocated."""
+
+    action: Literal["close_campus"]
+    year: Annotated[int, Field(ge=1)]
+    campus: Ident
+
+
+class AddClassrooms(Model):
+    """Classrooms are added to (or, if negative, removed from) a campus."""
+
+    action: Literal["add_classrooms"]
+    year: Annotated[int, Field(ge=1)]
+    campus: Ident
+    classrooms: int = Field(description="增加教室 / classrooms added (negative removes).")
+
+
+class SetAllowance(Model):
+    """Allowance for posts by locale (乡村教师生活补助), yuan per teacher per month."""
+
+    action: Literal["set_allowance"]
+    year: Annotated[int, Field(ge=1)]
+    yuan_per_month: CountsByLocale = Field(description="每月补助 / yuan per teacher per month by locale of post.")
+
+
+class FormGroup(Model):
+    """A group declared under ``groups`` forms in the given year (overrides its start_year)."""
+
+    action: Literal["form_group"]
+    year: Annotated[int, Field(ge=1)]
+    group: Ident
+
+
+Policy = Annotated[Union[OpenCampus, CloseCampus, AddClassrooms, SetAllowance, FormGroup], Field(discriminator="action")]
+
+
+# --------------------------------------------------------------------------------------------
+# the scenario
+
+
+class Scenario(Model):
+    """A whole scenario as written (after ``extends`` and ``--set`` are applied)."""
+
+    name: str | None = Field(None, description="情景名 / scenario name; defaults to the file name.")
+    title: str | None = Field(None, description="标题 / one-line description shown in summaries.")
+    extends: str | None = Field(None, description="继承 / another scenario YAML (relative path) whose settings this one deep-merges over.")
+    simulation: Simulation = Simulation()
+    region: Region
+    demography: Demography = Demography()
+    teachers: Teachers = Teachers()
+    travel: Travel = Travel()
+    groups: list[Group] = Field(default_factory=list)
+    policies: list[Policy] = Field(default_factory=list)

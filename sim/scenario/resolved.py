@@ -1,0 +1,42 @@
+"""The frozen, fully resolved scenario that the network, the engine and the reports read.
+
+Resolution turns what a planner wrote into explicit facts: a synthetic region becomes a campus list
+and residential cells, every optional campus field is filled (positions in km, capacity, pupils,
+teachers, resource inputs, reputation), and ``extends``/``--set`` are already applied.  Nothing
+downstream re-reads the YAML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .models import Campus, Cell, Demography, Group, Policy, Simulation, Teachers, Travel
+
+
+@dataclass(frozen=True)
+class ResolvedScenario:
+    """A scenario with every campus and cell explicit.
+
+    Campus guarantees: ``x_km``, ``y_km``, ``name``, ``legal_person``, ``capacity``, ``pupils``,
+    ``teachers``, the four resource inputs and ``reputation`` are set (never None).  Cells have
+    ``x_km``/``y_km``.  ``digest`` is a SHA-256 of the merged scenario data, used to key results.
+    """
+
+    name: str
+    title: str
+    source: str
+    digest: str
+    simulation: Simulation
+    campuses: tuple[Campus, ...]
+    cells: tuple[Cell, ...]
+    demography: Demography
+    teachers: Teachers
+    travel: Travel
+    groups: tuple[Group, ...]
+    policies: tuple[Policy, ...]
+    data: dict[str, Any] = field(repr=False, compare=False)
+
+    def campus_index(self) -> dict[str, int]:
+        """Campus id -> position in :attr:`campuses`."""
+        return {c.id: i for i, c in enumerate(self.campuses)}

@@ -1,0 +1,316 @@
+"""Synthetic regions: a realistic county generated from a few summary figures, and residential cells.
+
+A planner who has no school census can describe a county by campus counts per stage and locale,
+pupils per stage and a handful of levers (:class:`~sim.scenario.models.SyntheticRegion`).
+:func:`synthesise_region` turns that into explicit :class:`Campus` and :class:`Cell` objects,
+deterministically from ``spec.seed`` (the layout stays fixed across replicates, so replicate
+variance is the simulation's, not the map's).  :func:`cells_per_campus` places residential cells for
+an explicit campus list that comes without any.
+
+Layout, in km with the county seat at (0, 0):
+
+* urban campuses lie uniformly in the county-town disc;
+* township seats lie on a ring between 0.35 and 0.8 of the county radius, evenly spread in angle
+  with jitter; town campuses sit within 1 km of a seat;
+* villages lie uniformly in the county outside the county town; rural campuses sit within 0.5 km of
+  a village.  Town and rural campuses are dealt over the seats / villages in turn.
+
+Enrolment reproduces "城区挤、农村空": each campus's target is capacity × locale crowding × noise,
+then the targets are scaled so that the pupils per stage match ``spec.pupils`` exactly (see
+:func:`_enrolment` for nine-year campuses, which count in both stages).
+
+Cells: one per urban campus, one per township seat, one per village.  The school-age children
+(ages 6–14) of a cell are the pupils of the campuses attached to it (each campus attaches to the
+nearest cell of its own locale; a nine-year campus's primary and junior parts go to ages 6–11 and
+12–14), so they sum to the county's pupils, stage by stage.  Seats and villages without a
+campus get a small population of their own (20–60 school-age children who attend a school
+elsewhere), so the children of a county exceed its pupils somewhat, as they do in reality.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..apportion import largest_remainder
+from ..stages import AGES, ENTRY_AGE, STANDARD_CLASS_SIZE, births_series, grade_weights, split_by_grade
+from .campus_defaults import capacity_of, resources_at, stage_parts, teachers_for
+from .models import LOCALES, STAGES, Campus, Cell, Demography, SyntheticRegion, Teachers
+
+STAGE_LETTER = {"primary": "P", "junior": "J", "nine_year": "N"}
+LOCALE_LETTER = {"urban": "U", "town": "T", "rural": "R"}
+
+CLASSROOM_FACTOR = {"primary": 1.0, "junior": 2.0 / 3.0, "nine_year": 1.2}
+"""Classrooms of a campus relative to ``spec.classrooms`` (which describes a primary campus)."""
+
+CLASSROOM_NOISE = 0.3
+"""Campus classrooms vary uniformly within ±30 % of the locale mean."""
+
+MIN_CLASSROOMS = 3
+"""Smallest generated campus (a village school with a few mixed classes)."""
+
+NOISE_SD = 0.1
+"""SD of the lognormal noise on enrolment targets and resource inputs."""
+
+TOWN_RING = (0.35, 0.8)
+"""Township seats lie between these fractions of the county radius."""
+
+TOWN_SPREAD_KM = 1.0
+VILLAGE_SPREAD_KM = 0.5
+"""Largest distance of a town / rural campus from its township seat / village, km."""
+
+UNSCHOOLED_CELL_CHILDREN = (20, 60)
+"""School-age children (inclusive range) drawn for a seat or village cell without a campus."""
+
+SES_NOISE_SD = 0.1
+"""SD of a cell's SES around its locale mean."""
+
+
+# --------------------------------------------------------------------------------------------
+# public API
+
+
+def synthesise_region(spec: SyntheticRegion, teachers: Teachers, demography: Demography,
+                      start_year: int) -> tuple[list[Campus], list[Cell]]:
+    """Generate the campuses and residential cells of a synthetic county (see the module docstring).
+
+    Deterministic: the same ``spec`` (with the same ``teachers``, ``demography`` and ``start_year``)
+    gives identical output.  Campuses come ordered by stage, locale and number.  Raises
+    ``ValueError`` if a stage has pupils but no campus teaches it.
+    """
+    counts = {(s, l): getattr(getattr(spec.campuses, s), l) for s in STAGES for l in LOCALES}
+    _check_stages_taught(spec, counts)
+    rng = np.random.default_rng(np.random.SeedSequence(spec.seed))
+
+    def settlements_needed(locale: str, given: int) -> int:  # one stand-in if campuses need one
+        return given or int(any(counts[s, locale] for s in STAGES))
+
+    seats = _town_seats(rng, settlements_needed("town", spec.towns), spec.county_radius_km)
+    villages = _annulus(rng, settlements_needed("rural", spec.villages),
+                        min(spec.county_town_radius_km, spec.county_radius_km), spec.county_radius_km)
+    anchors = {"town": (seats, TOWN_SPREAD_KM), "rural": (villages, VILLAGE_SPREAD_KM)}
+
+    ids, stages, locales, xy, quality, classrooms = [], [], [], [], [], []
+    dealt = dict.fromkeys(LOCALES, 0)  # town/rural campuses placed so far, to deal settlements in turn
+    for stage in STAGES:
+        for locale in LOCALES:
+            n = counts[stage, locale]
+            if n == 0:
+                continue
+            width = max(2, len(str(n)))
+            ids += [f"{STAGE_LETTER[stage]}{LOCALE_LETTER[locale]}{k:0{width}d}" for k in range(1, n + 1)]
+            stages += [stage] * n
+            locales += [locale] * n
+            if locale == "urban":
+                xy.append(_annulus(rng, n, 0.0, spec.county_town_radius_km))
+            else:
+                points, spread = anchors[locale]
+                picks = (dealt[locale] + np.arange(n)) % len(points)
+                xy.append(points[picks] + _annulus(rng, n, 0.0, spread))
+                dealt[locale] += n
+            drawn = rng.normal(spec.quality_mean.of(locale), spec.quality_sd, n)
+            quality += sorted(drawn.tolist(), reverse=True)
+            mean_rooms = spec.classrooms.of(locale) * CLASSROOM_FACTOR[stage]
+            rooms = np.rint(mean_rooms * rng.uniform(1 - CLASSROOM_NOISE, 1 + CLASSROOM_NOISE, n))
+            classrooms += np.maximum(rooms, MIN_CLASSROOMS).astype(int).tolist()
+    xy_km = np.concatenate(xy) if xy else np.zeros((0, 2))
+    capacity = [capacity_of(s, r) for r, s in zip(classrooms, stages)]
+
+    by_grade = _enrolment(spec, rng, stages, locales, capacity, demography, start_year)
+    pupils = by_grade.sum(axis=1)
+    districts = _districts(xy_km, spec.districts)
+
+    campuses = []
+    for i, cid in enumerate(ids):
+        level = spec.resource_level.of(locales[i])
+        resources = {name: value * rng.lognormal(0.0, NOISE_SD)
+                     for name, value in resources_at(stage_parts(stages[i], capacity[i]), level).items()}
+        campuses.append(Campus(
+            id=cid, stage=stages[i], locale=locales[i],
+            x_km=float(xy_km[i, 0]), y_km=float(xy_km[i, 1]), district=districts[i],
+            classrooms=classrooms[i], capacity=capacity[i], pupils=int(pupils[i]),
+            teachers=teachers_for({"primary": int(by_grade[i, :6].sum()), "junior": int(by_grade[i, 6:].sum())},
+                                  teachers),
+            floor_area_m2=float(resources["floor_area_m2"]),
+            sports_area_m2=float(resources["sports_area_m2"]),
+            equipment_value_yuan=float(resources["equipment_value_yuan"]),
+            multimedia_classrooms=max(0, round(resources["multimedia_classrooms"])),
+            quality=quality[i], reputation=quality[i],
+        ))
+    cells = _region_cells(rng, campuses, by_grade, seats, villages, demography, start_year)
+    return campuses, cells
+
+
+def cells_per_campus(campuses: list[Campus], demography: Demography, start_year: int) -> list[Cell]:
+    """One residential cell per campus, for an explicit region given without cells.
+
+    ``campuses`` must be resolved (position and ``pupils`` set).  Each cell sits at its campus, has
+    the campus's locale, id ``C_<campus id>`` and the locale's mean SES.  Its children of ages 6–14
+    are the campus's pupils split over the grades it teaches by birth-cohort weights (other
+    school ages are 0); ages 0–5 are scaled by births from its youngest taught grade.
+    """
+    by_grade = split_by_grade([c.stage for c in campuses], np.array([c.pupils for c in campuses]), start_year,
+                              demography.births, demography.births_trend)
+    cells = []
+    for campus, grades in zip(campuses, by_grade):
+        cells.append(Cell(
+            id=f"C_{campus.id}", x_km=campus.x_km, y_km=campus.y_km, lon=campus.lon, lat=campus.lat,
+            locale=campus.locale,
+            children=_children_by_age(grades, demography, start_year),
+            ses=demography.ses_mean.of(campus.locale),
+        ))
+    return cells
+
+
+# --------------------------------------------------------------------------------------------
+# helpers
+
+
+def _check_stages_taught(spec: SyntheticRegion, counts: dict[tuple[str, str], int]) -> None:
+    """Raise ValueError if a stage has pupils but no campus (of that stage or nine-year) teaches it."""
+    for stage in STANDARD_CLASS_SIZE:
+        taught = sum(counts[s, l] for s in (stage, "nine_year") for l in LOCALES)
+        if getattr(spec.pupils, stage) > 0 and taught == 0:
+            raise ValueError(
+                f"synthetic region: {getattr(spec.pupils, stage)} {stage} pupils but no {stage} or nine_year "
+                f"campus to teach them; add campuses under campuses.{stage} or campuses.nine_year, "
+                f"or set pupils.{stage} to 0 / 有{stage}学生却没有相应学段的校区")
+
+
+def _annulus(rng: np.random.Generator, n: int, r_min: float, r_max: float) -> np.ndarray:
+    """``n`` points (n × 2, km) uniform in area between radii ``r_min`` and ``r_max`` around (0, 0)."""
+    radius = np.sqrt(rng.uniform(r_min**2, r_max**2, n))
+    angle = rng.uniform(0.0, 2 * math.pi, n)
+    return np.column_stack([radius * np.cos(angle), radius * np.sin(angle)])
+
+
+def _town_seats(rng: np.random.Generator, n: int, county_radius_km: float) -> np.ndarray:
+    """``n`` township seats on a ring around the county town, evenly spread in angle with jitter."""
+    angle = rng.uniform(0.0, 2 * math.pi) + 2 * math.pi * (np.arange(n) + rng.uniform(-0.25, 0.25, n)) / max(n, 1)
+    radius = county_radius_km * rng.uniform(*TOWN_RING, n)
+    return np.column_stack([radius * np.cos(angle), radius * np.sin(angle)])
+
+
+def _enrolment(spec: SyntheticRegion, rng: np.random.Generator, stages: list[str], locales: list[str],
+               capacity: list[int], demography: Demography, start_year: int) -> np.ndarray:
+    """Pupils by campus and grade (n × 9), each stage summing to ``spec.pupils`` where possible.
+
+    Targets are capacity × crowding × lognormal noise.  Nine-year campuses are sized first (their
+    targets scaled like the rest), and their pupils split over grades by cohort births exactly as
+    the engine splits any campus; the primary-only and junior-only campuses then share out what is
+    left of each stage's total, so totals are exact.  When a stage is taught by nine-year campuses
+    alone, its total can be off by the rounding of the birth-weighted split (a pupil or two); the
+    other stage absorbs it, so the grand total stays exact.
+    """
+    target = (np.asarray(capacity, dtype=float) * np.clip([spec.crowding.of(l) for l in locales], 0.0, None)
+              * rng.lognormal(0.0, NOISE_SD, len(stages)))
+    stage_arr = np.array(stages)
+    nine = stage_arr == "nine_year"
+    f = grade_weights("nine_year", start_year, demography.births, demography.births_trend)[:6].sum()
+    totals = {"primary": spec.pupils.primary, "junior": spec.pupils.junior}
+    pupils = np.zeros(len(stages), dtype=np.int64)
+    if nine.any():
+        pure = {s: target[stage_arr == s].sum() for s in totals}
+        nine_t = target[nine].sum()
+        if pure["primary"] > 0 and pure["junior"] > 0:
+            scale = {s: totals[s] / (pure[s] + nine_t * (f if s == "primary" else 1 - f)) for s in totals}
+            nine_total = round(nine_t * (f * scale["primary"] + (1 - f) * scale["junior"]))
+            # leave room for each stage's pure campuses (one pupil of rounding per nine-year campus)
+            room = min(totals["primary"] / f, totals["junior"] / (1 - f)) - nine.sum()
+            nine_total = max(0, min(nine_total, int(room)))
+        elif pure["primary"] > 0:  # junior taught only by nine-year campuses: size them for it
+            nine_total = round(totals["junior"] / (1 - f))
+        elif pure["junior"] > 0:
+            nine_total = round(totals["primary"] / f)
+        else:
+            nine_total = totals["primary"] + totals["junior"]
+        pupils[nine] = _split(nine_total, target[nine])
+    nine_grades = split_by_grade(stages, np.where(nine, pupils, 0), start_year, demography.births,
+                                 demography.births_trend)
+    left = {"primary": totals["primary"] - int(nine_grades[:, :6].sum()),
+            "junior": totals["junior"] - int(nine_grades[:, 6:].sum())}
+    pure_stages = [s for s in totals if (stage_arr == s).any()]
+    if len(pure_stages) == 1:  # the one pure stage absorbs the rounding, so the grand total is exact
+        left[pure_stages[0]] = sum(left.values())
+    for stage in pure_stages:
+        rows = stage_arr == stage
+        pupils[rows] = _split(max(left[stage], 0), target[rows])
+    return split_by_grade(stages, pupils, start_year, demography.births, demography.births_trend)
+
+
+def _districts(xy_km: np.ndarray, k: int) -> list[str | None]:
+    """District ids D1..Dk by angular sector around the county centre.
+
+    Campuses are sorted by bearing and cut into ``k`` runs of (nearly) equal size, so each district
+    is a wedge holding part of the county town plus the towns and villages behind it — the Wenshan
+    "2 urban + 2 rural + 1 township" shape — and no district is empty when there are ≥ k campuses.
+    """
+    n = len(xy_km)
+    if k == 0:
+        return [None] * n
+    order = np.argsort(np.arctan2(xy_km[:, 1], xy_km[:, 0]), kind="stable")
+    out: list[str | None] = [None] * n
+    for d, run in enumerate(np.array_split(order, k), start=1):
+        for i in run:
+            out[int(i)] = f"D{d}"
+    return out
+
+
+def _children_by_age(by_grade: np.ndarray, demography: Demography, start_year: int) -> list[int]:
+    """Children of ages 0..14 of a cell whose school-age children are ``by_grade`` (grade g = age g + 5).
+
+    Ages 0–5 are not in school yet: they are the youngest school-age cohort present, scaled by births
+    in their birth year relative to that cohort's (age a was born in ``start_year - a``).
+    """
+    children = np.zeros(AGES, dtype=int)
+    children[ENTRY_AGE:] = by_grade
+    present = np.flatnonzero(by_grade)
+    if present.size:
+        ref_age = ENTRY_AGE + int(present[0])
+        # births[AGES - 1 - a] is the birth year of the cohort now aged a
+        births = births_series(demography.births, demography.births_trend, range(start_year - AGES + 1, start_year + 1))
+        for age in range(ENTRY_AGE):
+            children[age] = round(children[ref_age] * births[AGES - 1 - age] / births[AGES - 1 - ref_age])
+    return children.tolist()
+
+
+def _region_cells(rng: np.random.Generator, campuses: list[Campus], by_grade: list[np.ndarray], seats: np.ndarray,
+                  villages: np.ndarray, demography: Demography, start_year: int) -> list[Cell]:
+    """Residential cells of a synthetic region: one per urban campus, township seat and village.
+
+    Each campus's pupils by grade (``by_grade``, 9 ints per campus: its primary and junior parts
+    split over their grades, so each stage's ages sum to its pupils exactly) become school-age
+    children of the nearest cell of its locale; seat and village cells without a campus draw a
+    small population of their own.
+    """
+    urban = [c for c in campuses if c.locale == "urban"]
+    points = {"urban": np.array([[c.x_km, c.y_km] for c in urban]).reshape(-1, 2), "town": seats, "rural": villages}
+    school_age = {l: np.zeros((len(points[l]), 9), dtype=int) for l in LOCALES}
+    attached = {l: np.zeros(len(points[l]), dtype=bool) for l in LOCALES}
+    for c, grades in zip(campuses, by_grade):
+        nearest = int(np.argmin(np.hypot(*(points[c.locale] - [c.x_km, c.y_km]).T)))
+        school_age[c.locale][nearest] += grades
+        attached[c.locale][nearest] = True
+    nine = grade_weights("nine_year", start_year, demography.births, demography.births_trend)
+    cells = []
+    for locale in LOCALES:
+        width = max(2, len(str(len(points[locale]))))
+        for j, (x, y) in enumerate(points[locale]):
+            school = school_age[locale][j]
+            if not attached[locale][j]:
+                school = _split(int(rng.integers(UNSCHOOLED_CELL_CHILDREN[0], UNSCHOOLED_CELL_CHILDREN[1] + 1)), nine)
+            cells.append(Cell(
+                id=f"C{LOCALE_LETTER[locale]}{j + 1:0{width}d}", x_km=float(x), y_km=float(y), locale=locale,
+                children=_children_by_age(school, demography, start_year),
+                ses=demography.ses_mean.of(locale) + float(rng.normal(0.0, SES_NOISE_SD)),
+            ))
+    return cells
+
+
+def _split(total: int, weights: np.ndarray) -> np.ndarray:
+    """Split the integer ``total`` over ``weights`` exactly (largest remainder); zero weights split evenly."""
+    w = np.clip(np.asarray(weights, dtype=float), 0.0, None)
+    if w.sum() <= 0.0:
+        w = np.ones_like(w)
+    return largest_remainder(np.array([total]), w[None, :])[0]

@@ -1,0 +1,62 @@
+"""Shared fixtures: a small explicit scenario, a way to write files, and a CLI runner."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from sim.cli import cli
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+
+SMALL = textwrap.dedent("""\
+    name: small
+    simulation:
+      years: 3
+      seed: 5
+    region:
+      campuses:
+        - {id: A, stage: primary, locale: urban, x_km: 0, y_km: 0, classrooms: 24, pupils: 1200, quality: 0.3}
+        - {id: B, stage: primary, locale: rural, x_km: 12, y_km: 3, classrooms: 6, pupils: 150, quality: -0.3}
+        - {id: C, stage: junior, locale: town, x_km: 6, y_km: -4, classrooms: 12, pupils: 560}
+        - {id: D, stage: nine_year, locale: rural, x_km: -9, y_km: 8, classrooms: 9, pupils: 300}
+    groups:
+      - id: g1
+        mode: mingxiao_ruoxiao
+        hub: A
+        members: [B]
+    policies:
+      - {action: add_classrooms, year: 2, campus: A, classrooms: 4}
+    """)
+
+
+@pytest.fixture
+def write(tmp_path):
+    """write(name, text or bytes) -> Path inside a fresh temporary folder."""
+
+    def _write(name: str, content: str | bytes) -> Path:
+        path = tmp_path / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+        return path
+
+    return _write
+
+
+@pytest.fixture
+def run_cli():
+    """run_cli(*args) -> click Result; fails the test if the command raised anything but SystemExit."""
+
+    def _run(*args: str):
+        result = CliRunner().invoke(cli, [str(a) for a in args])
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return result
+
+    return _run
