@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from .errors import ScenarioError
@@ -46,7 +47,7 @@ def cli() -> None:
 
 
 def _summary_table(s: dict) -> Table:
-    t = Table(title=f"{s['title']}  [{s['source']}]", show_header=True, title_justify="left")
+    t = Table(title=escape(f"{s['title']}  [{s['source']}]"), show_header=True, title_justify="left")
     t.add_column("学段 stage")
     for loc in LOCALES:
         t.add_column(LOCALE_LABEL[loc], justify="right")
@@ -99,7 +100,7 @@ def validate(scenarios: tuple[Path, ...], overrides: tuple[str, ...]) -> None:
             failed += 1
             continue
         _print_summary(summarise(scn))
-        console.print(f"[green]✓ 有效 / valid:[/] {scn.source}")
+        console.print(f"[green]✓ 有效 / valid:[/] {escape(scn.source)}")
     if failed:
         sys.exit(2)
 
@@ -139,7 +140,7 @@ def network(scenarios: tuple[Path, ...], out_dir: Path, overrides: tuple[str, ..
         graph = build_graph(scn)
         stats = network_stats(scn, graph)
         html = write_network_map(scn, graph, out_dir / f"{scn.name}_network.html")
-        table = Table(title=f"网络 network: {scn.title}", title_justify="left")
+        table = Table(title=escape(f"网络 network: {scn.title}"), title_justify="left")
         table.add_column("指标 statistic")
         table.add_column("值 value", justify="right")
         for key, value in stats.items():
@@ -161,7 +162,7 @@ def main(argv: list[str] | None = None) -> None:
         err_console.print("已中断 / interrupted")
         sys.exit(130)
     except Exception as exc:  # a bug, not bad input: say so plainly
-        err_console.print(f"[bold red]内部错误 / internal error:[/] {type(exc).__name__}: {exc}\n"
+        err_console.print(f"[bold red]内部错误 / internal error:[/] {type(exc).__name__}: {escape(str(exc))}\n"
                           "请报告此问题 / please report this as a bug (set EDUGROUP_DEBUG=1 for details).")
         if os.environ.get("EDUGROUP_DEBUG"):
             raise

@@ -183,10 +183,11 @@ class SyntheticRegion(Model):
     quality_sd: NonNegativeFloat = Field(0.15, description="初始质量离散 / SD of starting quality within a locale, SD; default 0.15 (no estimate).")
     crowding: ByLocale = Field(
         ByLocale(urban=1.2, town=1.05, rural=0.55),
-        description="拥挤度 / enrolment ÷ capacity at the start by locale; default 1.20 / 1.05 / 0.55 ('城区挤、农村空'; no estimate).")
-    classrooms: ByLocale = Field(
-        ByLocale(urban=36, town=24, rural=9),
-        description="平均教室数 / mean classrooms per campus by locale (a primary campus; junior campuses get 2/3 of it); no estimate.")
+        description="拥挤度 / enrolment ÷ capacity at the start by locale (capacity is sized to make it so); default 1.20 / 1.05 / 0.55 ('城区挤、农村空'; no estimate).")
+    campus_size: ByLocale = Field(
+        ByLocale(urban=4.0, town=2.5, rural=1.0),
+        description="校区规模比 / relative size of a campus by locale (junior campuses 2/3, nine-year 1.2 of it); "
+                    "absolute classrooms are scaled so that capacity × crowding matches the pupils; default 4 / 2.5 / 1 (no estimate).")
     resource_level: ByLocale = Field(
         ByLocale(urban=0.9, town=1.0, rural=1.05),
         description="资源水平 / resources at design capacity relative to the per-pupil standard, by locale; default 0.9 / 1.0 / 1.05 (no estimate).")

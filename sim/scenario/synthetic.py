@@ -42,7 +42,7 @@ STAGE_LETTER = {"primary": "P", "junior": "J", "nine_year": "N"}
 LOCALE_LETTER = {"urban": "U", "town": "T", "rural": "R"}
 
 CLASSROOM_FACTOR = {"primary": 1.0, "junior": 2.0 / 3.0, "nine_year": 1.2}
-"""Classrooms of a campus relative to ``spec.classrooms`` (which describes a primary campus)."""
+"""Size of a campus relative to a primary campus of the same locale (before scaling to pupils)."""
 
 CLASSROOM_NOISE = 0.3
 """Campus classrooms vary uniformly within ±30 % of the locale mean."""
@@ -91,7 +91,7 @@ def synthesise_region(spec: SyntheticRegion, teachers: Teachers, demography: Dem
                         min(spec.county_town_radius_km, spec.county_radius_km), spec.county_radius_km)
     anchors = {"town": (seats, TOWN_SPREAD_KM), "rural": (villages, VILLAGE_SPREAD_KM)}
 
-    ids, stages, locales, xy, quality, classrooms = [], [], [], [], [], []
+    ids, stages, locales, xy, quality, sizes = [], [], [], [], [], []
     dealt = dict.fromkeys(LOCALES, 0)  # town/rural campuses placed so far, to deal settlements in turn
     for stage in STAGES:
         for locale in LOCALES:
@@ -111,10 +111,10 @@ def synthesise_region(spec: SyntheticRegion, teachers: Teachers, demography: Dem
                 dealt[locale] += n
             drawn = rng.normal(spec.quality_mean.of(locale), spec.quality_sd, n)
             quality += sorted(drawn.tolist(), reverse=True)
-            mean_rooms = spec.classrooms.of(locale) * CLASSROOM_FACTOR[stage]
-            rooms = np.rint(mean_rooms * rng.uniform(1 - CLASSROOM_NOISE, 1 + CLASSROOM_NOISE, n))
-            classrooms += np.maximum(rooms, MIN_CLASSROOMS).astype(int).tolist()
+            size = spec.campus_size.of(locale) * CLASSROOM_FACTOR[stage]
+            sizes += (size * rng.uniform(1 - CLASSROOM_NOISE, 1 + CLASSROOM_NOISE, n)).tolist()
     xy_km = np.concatenate(xy) if xy else np.zeros((0, 2))
+    classrooms = _classrooms(spec, stages, locales, np.array(sizes), demography, start_year)
     capacity = [capacity_of(s, r) for r, s in zip(classrooms, stages)]
 
     by_grade = _enrolment(spec, rng, stages, locales, capacity, demography, start_year)
@@ -192,6 +192,32 @@ def _town_seats(rng: np.random.Generator, n: int, county_radius_km: float) -> np
     return np.column_stack([radius * np.cos(angle), radius * np.sin(angle)])
 
 
+def _classrooms(spec: SyntheticRegion, stages: list[str], locales: list[str], sizes: np.ndarray,
+                demography: Demography, start_year: int) -> list[int]:
+    """Classrooms per campus: relative ``sizes`` scaled so that capacity × crowding ≈ pupils per stage.
+
+    So ``crowding`` reads as the enrolment ÷ capacity a planner would see (1.2 = 20 % over capacity).
+    Primary-only and nine-year campuses share one scale fitted to primary pupils (nine-year ones by
+    the primary share of their grades); junior-only campuses get the scale that seats the junior
+    pupils the nine-year campuses leave.  At least ``MIN_CLASSROOMS`` each.
+    """
+    stage_arr = np.array(stages)
+    seats = np.array([capacity_of(s, 1) for s in stages], dtype=float)
+    demand = sizes * seats * np.array([spec.crowding.of(l) for l in locales])
+    f = grade_weights("nine_year", start_year, demography.births, demography.births_trend)[:6].sum()
+    nine, prim, jun = (stage_arr == "nine_year"), (stage_arr == "primary"), (stage_arr == "junior")
+    primary_supply = demand[prim].sum() + f * demand[nine].sum()
+    junior_supply = demand[jun].sum() + (1 - f) * demand[nine].sum()
+    fallback = (spec.pupils.primary + spec.pupils.junior) / max(demand.sum(), 1e-9)
+    k_primary = spec.pupils.primary / primary_supply if spec.pupils.primary and primary_supply else fallback
+    if not (spec.pupils.primary and primary_supply) and junior_supply:
+        k_primary = spec.pupils.junior / junior_supply
+    left = spec.pupils.junior - k_primary * (1 - f) * demand[nine].sum()
+    k_junior = left / demand[jun].sum() if demand[jun].sum() and left > 0 else k_primary
+    scale = np.where(jun, k_junior, k_primary)
+    return np.maximum(np.rint(sizes * scale), MIN_CLASSROOMS).astype(int).tolist()
+
+
 def _enrolment(spec: SyntheticRegion, rng: np.random.Generator, stages: list[str], locales: list[str],
                capacity: list[int], demography: Demography, start_year: int) -> np.ndarray:
     """Pupils by campus and grade (n × 9), each stage summing to ``spec.pupils`` where possible.
@@ -221,8 +247,10 @@ def _enrolment(spec: SyntheticRegion, rng: np.random.Generator, stages: list[str
             nine_total = max(0, min(nine_total, int(room)))
         elif pure["primary"] > 0:  # junior taught only by nine-year campuses: size them for it
             nine_total = round(totals["junior"] / (1 - f))
+            _check_nine_year_fit("primary", nine_total * f, totals["primary"])
         elif pure["junior"] > 0:
             nine_total = round(totals["primary"] / f)
+            _check_nine_year_fit("junior", nine_total * (1 - f), totals["junior"])
         else:
             nine_total = totals["primary"] + totals["junior"]
         pupils[nine] = _split(nine_total, target[nine])
@@ -237,6 +265,16 @@ def _enrolment(spec: SyntheticRegion, rng: np.random.Generator, stages: list[str
         rows = stage_arr == stage
         pupils[rows] = _split(max(left[stage], 0), target[rows])
     return split_by_grade(stages, pupils, start_year, demography.births, demography.births_trend)
+
+
+def _check_nine_year_fit(stage: str, implied: float, total: int) -> None:
+    """Raise ValueError when nine-year campuses, sized for the stage only they teach, would hold
+    more ``stage`` pupils than the region has."""
+    if implied > total * 1.01 + 2:
+        raise ValueError(
+            f"the other stage is taught only by nine_year campuses, whose grades imply about {implied:.0f} "
+            f"{stage} pupils in them, more than pupils.{stage} = {total}; raise pupils.{stage} or add campuses "
+            f"/ 九年一贯制学校按年级比例推算的{stage}学生多于总数")
 
 
 def _districts(xy_km: np.ndarray, k: int) -> list[str | None]:
