@@ -17,16 +17,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from .errors import ScenarioError
+from .labels import LOCALE_LABEL, MODE_LABEL, NETWORK_STAT_LABEL, STAGE_LABEL
 from .scenario import Scenario, load_scenario
 from .scenario.models import LOCALES, STAGES
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
-
-STAGE_LABEL = {"primary": "小学 primary", "junior": "初中 junior", "nine_year": "九年一贯 nine-year"}
-LOCALE_LABEL = {"urban": "城区 urban", "town": "镇区 town", "rural": "乡村 rural"}
-MODE_LABEL = {"baseline": "不分组 baseline", "mingxiao_ruoxiao": "名校+弱校 mingxiao_ruoxiao",
-              "xuequ": "学区制 xuequ", "jiaolianti": "教联体 jiaolianti"}
 
 SET_HELP = "覆盖参数 / override a value: dotted.path=value (repeatable), e.g. simulation.years=5"
 
@@ -144,9 +140,9 @@ def network(scenarios: tuple[Path, ...], out_dir: Path, overrides: tuple[str, ..
         table.add_column("指标 statistic")
         table.add_column("值 value", justify="right")
         for key, value in stats.items():
-            table.add_row(str(key), f"{value:,.2f}" if isinstance(value, float) else str(value))
+            table.add_row(NETWORK_STAT_LABEL.get(key, key), f"{value:,.2f}" if isinstance(value, float) else str(value))
         console.print(table)
-        console.print(f"地图 map: {html}", markup=False)
+        click.echo(f"地图 map: {html}")
 
 
 def main(argv: list[str] | None = None) -> None:

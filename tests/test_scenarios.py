@@ -123,4 +123,4 @@ def test_network_command_writes_offline_map(run_cli, tmp_path):
     assert result.exit_code == 0, result.output
     html = (out / "dongsheng_network.html").read_text(encoding="utf-8")
     assert "<script src=" not in html and "PU01" in html
-    assert "group_coverage_pct" in result.output
+    assert "集团覆盖率" in result.output and "48.15" in result.output

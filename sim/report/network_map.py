@@ -8,24 +8,18 @@ plotly.js is inlined, so the file works on an intranet PC without internet acces
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import networkx as nx
 import numpy as np
 import plotly.graph_objects as go
 
+from ..atomic import write_text_atomic
+from ..labels import LOCALE_LABEL, MODE_LABEL, ROLE_LABEL, STAGE_LABEL
 from ..scenario.models import LOCALES, MODES, STAGES
 from ..scenario.resolved import ResolvedScenario
 
 FONT_FAMILY = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
-
-STAGE_LABEL = {"primary": "小学 primary", "junior": "初中 junior", "nine_year": "九年一贯制 nine-year"}
-LOCALE_LABEL = {"urban": "城区 urban", "town": "镇区 town", "rural": "乡村 rural"}
-MODE_LABEL = {"baseline": "不分组 baseline", "mingxiao_ruoxiao": "名校+弱校 mingxiao_ruoxiao",
-              "xuequ": "学区制 xuequ", "jiaolianti": "教联体 jiaolianti"}
-ROLE_LABEL = {"hub": "核心校 hub", "member": "成员校 member", "independent": "独立 independent"}
 
 LOCALE_COLOUR = {"urban": "#c0392b", "town": "#e67e22", "rural": "#27ae60"}
 STAGE_SYMBOL = {"primary": "circle", "junior": "square", "nine_year": "diamond"}
@@ -136,16 +130,6 @@ def network_figure(scn: ResolvedScenario, graph: nx.MultiDiGraph) -> go.Figure:
 
 
 def write_network_map(scn: ResolvedScenario, graph: nx.MultiDiGraph, path: Path) -> Path:
-    """Write the map to ``path`` atomically (temp file in the same folder, then rename); return it."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write the map to ``path`` atomically as one self-contained HTML file; return the path."""
     html = network_figure(scn, graph).to_html(include_plotlyjs=True, full_html=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(html)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-    return path
+    return write_text_atomic(path, html)
