@@ -95,20 +95,16 @@ def test_error_in_parent_points_at_parent(write, run_cli):
     assert re.search(r"parent\.yaml:3: simulation\.years: ", result.stderr), result.stderr
 
 
-def test_csv_missing_column(write, run_cli):
-    write("campuses.csv", "id,stage,x_km,y_km,classrooms\nA,primary,0,0,12\n")
-    f = write("csv.yaml", "name: csv\nregion:\n  campuses_csv: campuses.csv\n")
-    result = run_cli("validate", f)
+@pytest.mark.parametrize("csv_text,expected", [
+    ("id,stage,x_km,y_km,classrooms\nA,primary,0,0,12\n", "campuses.csv:1: locale: "),  # missing column
+    ("id,stage,locale,x_km,y_km,classrooms\nA,primary,urban,0,0,12\nB,primary,urbn,1,1,6\n",
+     "campuses.csv:3: locale: "),  # bad value on the third line
+], ids=["missing_column", "bad_value"])
+def test_csv_problems_name_csv_line(write, run_cli, csv_text, expected):
+    write("campuses.csv", csv_text)
+    result = run_cli("validate", write("csv.yaml", "name: csv\nregion:\n  campuses_csv: campuses.csv\n"))
     assert result.exit_code == 2
-    assert "campuses.csv:1: locale: " in result.stderr
-
-
-def test_csv_bad_value_names_row(write, run_cli):
-    write("campuses.csv", "id,stage,locale,x_km,y_km,classrooms\nA,primary,urban,0,0,12\nB,primary,urbn,1,1,6\n")
-    f = write("csv.yaml", "name: csv\nregion:\n  campuses_csv: campuses.csv\n")
-    result = run_cli("validate", f)
-    assert result.exit_code == 2
-    assert "campuses.csv:3: locale: " in result.stderr
+    assert expected in result.stderr
 
 
 def test_bad_set_syntax(write, run_cli):
