@@ -8,8 +8,7 @@ a policy that changes one agent's path does not reshuffle anyone else's draws.  
 design of Starsim (arXiv 2409.02086), which keys draws by agent slot, but needs no per-agent state.
 
 Streams name the mechanism a draw belongs to, so that adding draws to one mechanism never shifts
-another's.  Whole-population draws that are not about an agent (e.g. a region layout) use an
-ordinary ``numpy.random.Generator`` from :func:`generator`.
+another's.
 """
 
 from __future__ import annotations
@@ -63,7 +62,3 @@ def gumbel(seed: int, stream: str, year: int, ids: np.ndarray, slot: int = 0) ->
     """Standard Gumbel draws (for multinomial-logit choices by argmax of utility + Gumbel)."""
     return -np.log(-np.log(uniform(seed, stream, year, ids, slot)))
 
-
-def generator(seed: int, stream: str) -> np.random.Generator:
-    """An ordinary generator for draws that are not about an agent, independent per stream."""
-    return np.random.default_rng(np.random.SeedSequence([seed, STREAMS[stream]]))

@@ -57,10 +57,6 @@ class Students:
         """The students selected by a boolean mask or index array (a new object)."""
         return Students(**{f.name: getattr(self, f.name)[keep] for f in fields(self)})
 
-    @staticmethod
-    def concat(parts: list["Students"]) -> "Students":
-        return Students(**{f.name: np.concatenate([getattr(p, f.name) for p in parts]) for f in fields(Students)})
-
 
 STUDENT_BYTES = 8 + 1 + 4 + 4 + 2 + 4 + 4 + 1 + 1
 """Bytes of state per student (the sum of the field widths above): 29."""

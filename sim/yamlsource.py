@@ -40,9 +40,6 @@ class Locations:
                 return default_file, None
             path = path[:-1]
 
-    def update(self, other: "Locations") -> None:
-        self.lines.update(other.lines)
-
     def drop_under(self, path: Path_) -> None:
         """Forget every location at or below ``path`` (its value was replaced wholesale)."""
         n = len(path)
