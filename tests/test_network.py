@@ -14,6 +14,7 @@ from sim.report.network_map import write_network_map
 from sim.scenario.models import (LOCALES, MODES, STAGES, Campus, Cell, Demography, Group,
                                  Simulation, Teachers, Travel)
 from sim.scenario.resolved import ResolvedScenario
+from sim.scenario.dynamics import Dynamics
 from sim.stages import STAGE_GRADES
 
 ROLES = ("independent", "hub", "member")
@@ -36,7 +37,7 @@ def scenario(campuses, cells=(), groups=(), travel: Travel | None = None) -> Res
     return ResolvedScenario(
         name="test", title="测试 test", source="<test>", digest="0" * 64, simulation=Simulation(),
         campuses=tuple(campuses), cells=tuple(cells), demography=Demography(), teachers=Teachers(),
-        travel=travel or Travel(), groups=tuple(groups), policies=(), data={})
+        travel=travel or Travel(), dynamics=Dynamics(), groups=tuple(groups), policies=(), data={})
 
 
 @pytest.fixture

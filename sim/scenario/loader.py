@@ -77,6 +77,7 @@ def resolve(scn: Scenario, data: dict, locs: Locations, path: Path) -> ResolvedS
         demography=scn.demography,
         teachers=scn.teachers,
         travel=scn.travel,
+        dynamics=scn.dynamics,
         groups=tuple(scn.groups),
         policies=tuple(policies),
         data=json.loads(json.dumps(data, default=str)),

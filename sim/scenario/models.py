@@ -13,7 +13,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, NonNegativeFloat, NonNegativeInt, model_validator
+from pydantic import Field, NonNegativeFloat, NonNegativeInt, model_validator
+
+from .base import ByLocale, Ident, Model, PositiveFloat, Share, ShareByLocale
+from .dynamics import Dynamics
 
 Stage = Literal["primary", "junior", "nine_year"]
 """primary 小学 (grades 1–6), junior 初中 (grades 7–9), nine_year 九年一贯制 (grades 1–9)."""
@@ -25,49 +28,6 @@ Mode = Literal["baseline", "mingxiao_ruoxiao", "xuequ", "jiaolianti"]
 STAGES: tuple[str, ...] = ("primary", "junior", "nine_year")
 LOCALES: tuple[str, ...] = ("urban", "town", "rural")
 MODES: tuple[str, ...] = ("baseline", "mingxiao_ruoxiao", "xuequ", "jiaolianti")
-
-Share = Annotated[float, Field(ge=0.0, le=1.0)]
-PositiveFloat = Annotated[float, Field(gt=0.0)]
-Ident = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-.\u4e00-\u9fff]+$")]
-
-
-class Model(BaseModel):
-    """Base of every scenario model: frozen, unknown keys rejected."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
-class ByLocale(Model):
-    """A value that may differ by locale; a single number in the YAML means the same everywhere."""
-
-    urban: float
-    town: float
-    rural: float
-
-    @model_validator(mode="before")
-    @classmethod
-    def _scalar(cls, value: Any) -> Any:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return {"urban": value, "town": value, "rural": value}
-        return value
-
-    def of(self, locale: str) -> float:
-        return float(getattr(self, locale))
-
-    @classmethod
-    def __get_pydantic_json_schema__(cls, core_schema, handler):  # noqa: ANN001 (pydantic hook)
-        """Advertise the scalar shorthand in the JSON Schema too."""
-        schema = handler(core_schema)
-        return {"anyOf": [{"type": "number"}, schema]}
-
-
-class ShareByLocale(ByLocale):
-    """A share in [0, 1] that may differ by locale."""
-
-    urban: Share
-    town: Share
-    rural: Share
-
 
 class CountsByLocale(Model):
     """Whole counts per locale."""
@@ -410,5 +370,6 @@ class Scenario(Model):
     demography: Demography = Demography()
     teachers: Teachers = Teachers()
     travel: Travel = Travel()
+    dynamics: Dynamics = Dynamics()
     groups: list[Group] = Field(default_factory=list)
     policies: list[Policy] = Field(default_factory=list)

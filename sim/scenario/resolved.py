@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .dynamics import Dynamics
 from .models import Campus, Cell, Demography, Group, Policy, Simulation, Teachers, Travel
 
 
@@ -33,6 +34,7 @@ class ResolvedScenario:
     demography: Demography
     teachers: Teachers
     travel: Travel
+    dynamics: Dynamics
     groups: tuple[Group, ...]
     policies: tuple[Policy, ...]
     data: dict[str, Any] = field(repr=False, compare=False)
