@@ -51,3 +51,17 @@ def test_class_size_counts_by_even_split():
     assert class_size_counts(enrol, classes, 56).tolist() == [[3, 2]]
     assert class_size_counts(enrol, classes, 66).tolist() == [[0, 2]]
     assert class_size_counts(np.array([[167]]), np.array([[3]]), 56).tolist() == [[2]]  # 56, 56, 55
+
+
+def test_assign_classes_round_robin_by_id():
+    from sim.processes.classes import assign_classes
+
+    campus, grade, ids = np.array([0, 0, 0, 1, 0]), np.array([1, 1, 1, 1, 2]), np.array([5, 3, 9, 1, 2])
+    classes = np.zeros((2, 9), int)
+    classes[0, 0], classes[0, 1], classes[1, 0] = 2, 1, 1
+    klass, key, n = assign_classes(campus, grade, ids, classes)
+    # campus 0 grade 1: ids 3, 5, 9 -> classes 0, 1, 0; keys: campus 0 grade 1 -> 0..1, grade 2 -> 2, campus 1 -> 3
+    assert klass.tolist() == [1, 0, 0, 0, 0]
+    assert key.tolist() == [1, 0, 0, 3, 2] and n == 4
+    perm = np.array([4, 2, 0, 3, 1])  # order does not matter
+    assert assign_classes(campus[perm], grade[perm], ids[perm], classes)[0].tolist() == klass[perm].tolist()

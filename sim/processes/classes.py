@@ -4,7 +4,9 @@ Rule: a grade needs ``ceil(pupils / standard class size)`` classes.  When a camp
 cover every grade's need, it opens that many.  When they do not, its classrooms are shared out among
 grades in proportion to need (largest remainder), each grade with pupils getting at least one class,
 so classes grow beyond the standard: this is how 大班额 (56+) and 超大班额 (66+) arise.  Pupils of a
-grade are spread as evenly as possible over its classes (sizes differ by at most one).
+grade are spread as evenly as possible over its classes (sizes differ by at most one):
+:func:`assign_classes` deals them round-robin in id order, so a pupil's class does not depend on
+array order.
 """
 
 from __future__ import annotations
@@ -55,3 +57,23 @@ def size_bands(enrolment: np.ndarray, classes: np.ndarray) -> dict[str, int]:
         "classes_56plus": int(class_size_counts(enrolment, classes, LARGE_CLASS).sum()),
         "classes_66plus": int(class_size_counts(enrolment, classes, SUPER_LARGE_CLASS).sum()),
     }
+
+
+def assign_classes(campus: np.ndarray, grade: np.ndarray, ids: np.ndarray, classes: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, int]:
+    """Class number within campus-grade (int16), dense class key over the region, and class count.
+
+    classes: (n_campuses, 9) classes per campus and grade (at least 1 wherever there are pupils).
+    """
+    cg = campus.astype(np.int64) * 9 + (grade.astype(np.int64) - 1)
+    order = np.lexsort((ids, cg))
+    sorted_cg = cg[order]
+    starts = np.flatnonzero(np.r_[True, sorted_cg[1:] != sorted_cg[:-1]])
+    run_start = np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order)) - run_start
+    flat = np.maximum(classes.ravel(), 1)
+    klass = rank % flat[cg]
+    offsets = np.concatenate([[0], np.cumsum(classes.ravel())])
+    key = offsets[cg] + klass
+    return klass.astype(np.int16), key, int(offsets[-1])
