@@ -18,8 +18,8 @@ Two views of the same network:
                                 (districts are cliques, so this halves the largest edge set)
   proximity   campus -> campus  one of the ``travel.neighbours`` nearest campuses with overlapping
                                 grades: ``distance_km``, ``travel_min``, ``rank`` (0 = nearest)
-  catchment   cell -> campus    nearest campus teaching a stage part: ``part`` (0 primary grades,
-                                1 junior grades), ``distance_km``, ``travel_min``
+  catchment   cell -> campus    zoned campus teaching a stage part (:func:`_zone_first`): ``part``
+                                (0 primary grades, 1 junior grades), ``distance_km``, ``travel_min``
   =========== ================= =================================================================
 
 * :func:`compile_network` returns a :class:`CompiledNetwork` of plain numpy arrays for the engine,
@@ -162,7 +162,29 @@ def choice_sets(scn: ResolvedScenario) -> tuple[np.ndarray, np.ndarray]:
     teaches = TEACHES[_codes((c.stage for c in scn.campuses), STAGES)].reshape(-1, 2)
     cells = _cell_xy(scn)
     parts = [nearest(xy, np.flatnonzero(teaches[:, p]), cells, scn.travel.choice_set) for p in range(2)]
-    return np.stack([p[0] for p in parts]), np.stack([p[1] for p in parts])
+    index, dist = np.stack([p[0] for p in parts]), np.stack([p[1] for p in parts])
+    return _zone_first(index, dist, _codes((c.locale for c in scn.campuses), LOCALES),
+                       _codes((c.locale for c in scn.cells), LOCALES))
+
+
+def _zone_first(index: np.ndarray, dist: np.ndarray, campus_locale: np.ndarray,
+                cell_locale: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Move each cell's catchment (zoned) campus to column 0 of its choice set.
+
+    Zoning (划片) follows administrative lines, not bare distance: an urban or town cell is zoned
+    to the nearest campus in its set that is not more rural than the cell (a township seat's
+    children go to the township school even when a village school is a little closer); a village
+    cell, or a cell with no such campus in its set, to the nearest campus.
+    """
+    k = index.shape[2]
+    valid = index >= 0
+    eligible = valid & (campus_locale[np.maximum(index, 0)] <= cell_locale[None, :, None])
+    first = np.where(eligible.any(axis=2) & (cell_locale < LOCALES.index("rural"))[None, :],
+                     eligible.argmax(axis=2), 0)
+    cols = np.arange(k)[None, None, :]
+    f = first[:, :, None]
+    order = np.where(cols == 0, f, np.where(cols <= f, cols - 1, cols))  # zoned campus, then the rest in order
+    return np.take_along_axis(index, order, axis=2), np.take_along_axis(dist, order, axis=2)
 
 
 # --------------------------------------------------------------------------------------------
@@ -255,7 +277,7 @@ def _cell_nodes(scn: ResolvedScenario) -> Iterable[tuple[str, dict]]:
 
 
 def _catchment_edges(scn: ResolvedScenario) -> Iterable[tuple]:
-    """cell -> nearest campus teaching each part (column 0 of the choice sets)."""
+    """cell -> zoned campus teaching each part (column 0 of the choice sets)."""
     ids = [c.id for c in scn.campuses]
     index, dist = choice_sets(scn)
     minutes = _with_minutes(index, dist, _codes((c.locale for c in scn.campuses), LOCALES), scn.travel)
@@ -321,7 +343,7 @@ class CompiledNetwork:
     choice: np.ndarray              # (2, c, K) int32: nearest campuses teaching each part, -1 pad
     choice_km: np.ndarray           # (2, c, K) float32 straight-line km, +inf pad
     choice_min: np.ndarray          # (2, c, K) float32 travel minutes, +inf pad
-    catchment: np.ndarray           # (2, c) int32: choice[:, :, 0], the nearest campus per part
+    catchment: np.ndarray           # (2, c) int32: choice[:, :, 0], the zoned campus per part
 
     def __post_init__(self) -> None:
         """Freeze the arrays too: one compiled network is shared by every replicate."""

@@ -48,6 +48,7 @@ class Students:
     achievement: np.ndarray    # float32, SD units relative to the start-year region mean
     ses: np.ndarray            # float32 family socio-economic status, SD units
     origin: np.ndarray         # int8 locale code of the home cell at entry (0 urban, 1 town, 2 rural)
+    origin_cell: np.ndarray    # int32 home cell at entry (where a relocated family may return to)
     flags: np.ndarray          # uint8 bit set: BOARDING, RELOCATED
 
     def __len__(self) -> int:
@@ -57,9 +58,13 @@ class Students:
         """The students selected by a boolean mask or index array (a new object)."""
         return Students(**{f.name: getattr(self, f.name)[keep] for f in fields(self)})
 
+    def concat(self, other: "Students") -> "Students":
+        """These students followed by ``other`` (a new object)."""
+        return Students(**{f.name: np.concatenate([getattr(self, f.name), getattr(other, f.name)]) for f in fields(self)})
 
-STUDENT_BYTES = 8 + 1 + 4 + 4 + 2 + 4 + 4 + 1 + 1
-"""Bytes of state per student (the sum of the field widths above): 29."""
+
+STUDENT_BYTES = 8 + 1 + 4 + 4 + 2 + 4 + 4 + 1 + 4 + 1
+"""Bytes of state per student (the sum of the field widths above): 33."""
 
 
 @dataclass
@@ -124,7 +129,7 @@ def initial_students(scn: ResolvedScenario, net: CompiledNetwork, seed: int) -> 
     achievement = quality[campus] + 0.3 * (ses - cell_ses[cell]) + rng.normal(seed, "init", 0, ids, slot=1) * 0.9
     return Students(id=ids, grade=grade, cell=cell, campus=campus, klass=np.zeros(n, np.int16),
                     achievement=achievement.astype(np.float32), ses=ses, origin=net.cell_locale[cell].astype(np.int8),
-                    flags=np.zeros(n, np.uint8))
+                    origin_cell=cell.copy(), flags=np.zeros(n, np.uint8))
 
 
 def initial_teachers(scn: ResolvedScenario, net: CompiledNetwork, seed: int) -> Teachers:

@@ -33,16 +33,22 @@ def stage_parts(stage: str, pupils: int) -> dict[str, float]:
     return {stage: float(pupils)}
 
 
-def teachers_for(parts: dict[str, float], spec: Teachers) -> int:
-    """Full-time teachers for stage parts ``{'primary': pupils, 'junior': pupils}``.
+def teachers_needed(primary: np.ndarray, junior: np.ndarray, spec: Teachers) -> np.ndarray:
+    """Full-time teachers needed for ``primary`` and ``junior`` pupils (arrays, one per campus).
 
     The larger of the pupil-ratio norm and ``min_per_class`` teachers per standard-size class,
-    because small rural schools are staffed by classes, not by pupils.
+    because small rural schools are staffed by classes, not by pupils; 0 for a campus without pupils.
     """
-    by_ratio = sum(n / getattr(spec.pupils_per_teacher, s) for s, n in parts.items())
-    classes = sum(math.ceil(n / STANDARD_CLASS_SIZE[s]) for s, n in parts.items() if n > 0)
-    total = max(round(by_ratio), math.ceil(classes * spec.min_per_class))
-    return int(total) if sum(parts.values()) > 0 else 0
+    primary, junior = np.asarray(primary, dtype=float), np.asarray(junior, dtype=float)
+    by_ratio = primary / spec.pupils_per_teacher.primary + junior / spec.pupils_per_teacher.junior
+    classes = np.ceil(primary / STANDARD_CLASS_SIZE["primary"]) + np.ceil(junior / STANDARD_CLASS_SIZE["junior"])
+    need = np.maximum(np.round(by_ratio), np.ceil(np.round(classes * spec.min_per_class, 9)))
+    return np.where(primary + junior > 0, need, 0).astype(np.int64)
+
+
+def teachers_for(parts: dict[str, float], spec: Teachers) -> int:
+    """Teachers needed for one campus's stage parts ``{'primary': pupils, 'junior': pupils}``."""
+    return int(teachers_needed(np.array([parts.get("primary", 0.0)]), np.array([parts.get("junior", 0.0)]), spec)[0])
 
 
 def resources_at(parts: dict[str, float], level: float = 1.0) -> dict[str, float]:

@@ -23,13 +23,17 @@ class Choice(Model):
     """
 
     reputation_weight: NonNegativeFloat = Field(
-        4.0, description="声誉权重 / utility per SD of reputation; default 4 (no estimate; Hastings, Kane & Staiger 2009 find scores weigh strongly against distance).")
+        8.0, description="声誉权重 / utility per SD of reputation; default 8 (no estimate; Hastings, Kane & Staiger 2009 find scores weigh strongly against distance; set with time_weight and cost_weight so that a township family picks a village school rarely, about 1 % per village school in its choice set).")
     ses_reputation: NonNegativeFloat = Field(
         0.5, description="高收入更重质量 / relative extra weight on reputation per SD of SES; default 0.5 (direction from Hastings, Kane & Staiger 2009; size no estimate).")
     time_weight: NonNegativeFloat = Field(
-        0.08, description="时间成本 / utility lost per minute of travel; default 0.08 (no estimate).")
+        0.1, description="时间成本 / utility lost per minute of one-way travel; default 0.1 (no estimate).")
     cost_weight: NonNegativeFloat = Field(
-        1.5, description="陪读/租房成本 / utility lost when attending outside the home locale (renting near a town school, 陪读); default 1.5 (no estimate).")
+        2.5, description="陪读/租房成本 / utility lost when attending outside the home locale (renting near a town school, 陪读; for town families, the standing of a village school); default 2.5 (no estimate).")
+    boarding_minutes: NonNegativeFloat = Field(
+        45.0, description="寄宿阈值 / one-way trip (minutes) beyond which a pupil boards when the campus has a free bed, and beyond which boarding places attract families; default 45 (no estimate).")
+    boarding_bonus: NonNegativeFloat = Field(
+        2.0, description="寄宿吸引 / utility added to a campus beyond boarding_minutes that has free beds (the family is spared the daily trip); default 2 (no estimate).")
     admission: Annotated[str, Field(pattern="^(catchment|open)$")] = Field(
         "open", description="招生规则 / catchment (就近入学 only) or open (choice with catchment priority, then lottery); default open.")
 
@@ -54,6 +58,8 @@ class Learning(Model):
         0.2, description="同伴效应 / weight of the class mean achievement (linear in means); default 0.2 (Sacerdote 2011: 0.1–0.4).")
     facilities_effect: NonNegativeFloat = Field(
         0.02, description="设施效应 / SD per year per unit of resources relative to the standard (capped at the standard); default 0.02 (no estimate).")
+    vacancy_penalty: NonNegativeFloat = Field(
+        0.1, description="缺编效应 / SD lost per year by pupils of a campus with all posts vacant (proportional to the vacant share; classes are covered by overloaded or substitute teachers); default 0.1 (no estimate).")
     noise_sd: NonNegativeFloat = Field(
         0.3, description="个体波动 / SD of the individual yearly gain noise; default 0.3 (no estimate).")
 

@@ -23,8 +23,9 @@ Cells: one per urban campus, one per township seat, one per village.  The school
 (ages 6–14) of a cell are the pupils of the campuses attached to it (each campus attaches to the
 nearest cell of its own locale; a nine-year campus's primary and junior parts go to ages 6–11 and
 12–14), so they sum to the county's pupils, stage by stage.  Seats and villages without a
-campus get a small population of their own (20–60 school-age children who attend a school
-elsewhere), so the children of a county exceed its pupils somewhat, as they do in reality.
+campus get a small population of their own (20–60 school-age children), taken from the nearest
+cell of their locale that has a campus: they are that campus's pupils living further out, so the
+children still sum to the pupils.
 """
 
 from __future__ import annotations
@@ -298,12 +299,15 @@ def _districts(xy_km: np.ndarray, k: int) -> list[str | None]:
 def _children_by_age(by_grade: np.ndarray, demography: Demography, start_year: int) -> list[int]:
     """Children of ages 0..14 of a cell whose school-age children are ``by_grade`` (grade g = age g + 5).
 
-    Ages 0–5 are not in school yet: they are the youngest school-age cohort present, scaled by births
-    in their birth year relative to that cohort's (age a was born in ``start_year - a``).
+    Ages 0–5 are not in school yet: they are the youngest primary cohort present, scaled by births
+    in their birth year relative to that cohort's (age a was born in ``start_year - a``).  A cell
+    with junior pupils only (the home of a junior-only campus) gets no young children: the future
+    pupils of that junior campus already live, as primary-age children, in its feeder cells, and
+    counting them twice would inflate every later cohort.
     """
     children = np.zeros(AGES, dtype=int)
     children[ENTRY_AGE:] = by_grade
-    present = np.flatnonzero(by_grade)
+    present = np.flatnonzero(by_grade[:6])
     if present.size:
         ref_age = ENTRY_AGE + int(present[0])
         # births[AGES - 1 - a] is the birth year of the cohort now aged a
@@ -320,7 +324,7 @@ def _region_cells(rng: np.random.Generator, campuses: list[Campus], by_grade: li
     Each campus's pupils by grade (``by_grade``, 9 ints per campus: its primary and junior parts
     split over their grades, so each stage's ages sum to its pupils exactly) become school-age
     children of the nearest cell of its locale; seat and village cells without a campus draw a
-    small population of their own.
+    small population of their own out of the nearest cell that has one.
     """
     urban = [c for c in campuses if c.locale == "urban"]
     points = {"urban": np.array([[c.x_km, c.y_km] for c in urban]).reshape(-1, 2), "town": seats, "rural": villages}
@@ -331,16 +335,22 @@ def _region_cells(rng: np.random.Generator, campuses: list[Campus], by_grade: li
         school_age[c.locale][nearest] += grades
         attached[c.locale][nearest] = True
     nine = grade_weights("nine_year", start_year, demography.births, demography.births_trend)
+    for locale in LOCALES:  # cells without a campus: their children are pupils of the nearest attached cell
+        home = np.flatnonzero(attached[locale])
+        for j in np.flatnonzero(~attached[locale]):
+            school = _split(int(rng.integers(UNSCHOOLED_CELL_CHILDREN[0], UNSCHOOLED_CELL_CHILDREN[1] + 1)), nine)
+            if home.size:
+                k = home[np.argmin(np.hypot(*(points[locale][home] - points[locale][j]).T))]
+                school = np.minimum(school, school_age[locale][k])
+                school_age[locale][k] -= school
+            school_age[locale][j] = school
     cells = []
     for locale in LOCALES:
         width = max(2, len(str(len(points[locale]))))
         for j, (x, y) in enumerate(points[locale]):
-            school = school_age[locale][j]
-            if not attached[locale][j]:
-                school = _split(int(rng.integers(UNSCHOOLED_CELL_CHILDREN[0], UNSCHOOLED_CELL_CHILDREN[1] + 1)), nine)
             cells.append(Cell(
                 id=f"C{LOCALE_LETTER[locale]}{j + 1:0{width}d}", x_km=float(x), y_km=float(y), locale=locale,
-                children=_children_by_age(school, demography, start_year),
+                children=_children_by_age(school_age[locale][j], demography, start_year),
                 ses=demography.ses_mean.of(locale) + float(rng.normal(0.0, SES_NOISE_SD)),
             ))
     return cells

@@ -1,0 +1,348 @@
+"""The simulation engine: a simpy calendar that calls vectorised mechanisms over the state arrays.
+
+Time unit: one week.  Simulated year k (1-based) is school year ``start_year + k − 1`` and starts at
+week ``52 (k − 1) + 35`` (September).  Each year holds a fixed number of events, never one per
+agent:
+
+=====  ==========================  ==========================================================
+week   event                       what happens
+=====  ==========================  ==========================================================
+34     policy timeline             the scenario's policies dated this year take effect
+35     school-year start           (from year 2) household moves, progression, grade-1 entry,
+                                   admission of entrants and grade-7 movers; class formation
+55     semester boundary           first half of the year's learning gain
+75     end-of-year assessment      second half of the gain; grades 5 and 8 measured; reputation
+78     year-end staffing           retirement, attrition, hiring, skill growth; the year is recorded
+=====  ==========================  ==========================================================
+
+Grouping modes are not implemented yet: :func:`check_supported` refuses scenarios that form groups
+rather than silently running them as if they had none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import simpy
+
+from .errors import Problem, ScenarioError
+from .network import CompiledNetwork, compile_network
+from .processes import enrolment, learning, migration, progression, reputation, teachers
+from .processes.classes import assign_classes, class_size_counts, form_classes
+from .scenario.campus_defaults import seats_per_classroom, teachers_needed
+from .scenario.models import AddClassrooms, CloseCampus, OpenCampus, SetAllowance
+from .scenario.resolved import ResolvedScenario
+from .stages import ENTRY_AGE, LARGE_CLASS, RESOURCE_STANDARDS, SUPER_LARGE_CLASS, standard_sizes
+from .state import RELOCATED, State, Students, initial_state
+
+WEEKS_PER_YEAR = 52
+WEEK = {"policy": 34, "start": 35, "semester": 55, "assessment": 75, "staffing": 78}
+"""Week of each calendar event, counted from the start of the simulated year's calendar year."""
+
+RESOURCE_KEYS = tuple(RESOURCE_STANDARDS)
+
+
+def check_supported(scn: ResolvedScenario) -> None:
+    """Refuse what the engine cannot yet simulate honestly (grouping modes)."""
+    grouped = [i for i, g in enumerate(scn.groups) if g.mode != "baseline"]
+    if grouped:
+        g = scn.groups[grouped[0]]
+        raise ScenarioError([Problem(
+            scn.source, f"groups[{grouped[0]}].mode", None,
+            "no grouping mode yet: the engine runs baseline scenarios; grouping modes come with their policy "
+            "bundles / 集团化办学模式尚未实现，暂只能运行不分组情景",
+            f"mode {g.mode} in group '{g.id}' ({len(grouped)} group(s))")])
+
+
+@dataclass
+class Records:
+    """What a run collected, turned into tables by sim.results: per year a dict of campus columns
+    (arrays), and flow rows (dicts)."""
+
+    campus_year: list[dict[str, np.ndarray]] = field(default_factory=list)
+    flows: list[dict] = field(default_factory=list)
+
+
+class Simulation:
+    """One run of one scenario with one seed."""
+
+    def __init__(self, scn: ResolvedScenario, seed: int, years: int | None = None):
+        check_supported(scn)
+        opened = [p.campus for p in scn.policies if isinstance(p, OpenCampus)]
+        self.scn = replace(scn, campuses=scn.campuses + tuple(opened))
+        self.seed = int(seed)
+        self.years = years or scn.simulation.years
+        self.net = compile_network(self.scn)
+        n = len(self.scn.campuses)
+        self.ids = np.array([c.id for c in self.scn.campuses])
+        self.cell_ids = np.array([c.id for c in self.scn.cells])
+        self.children = np.array([c.children for c in self.scn.cells], dtype=np.int64)
+        self.cell_ses = np.array([c.ses for c in self.scn.cells], dtype=np.float32)
+        self.stage_names = [c.stage for c in self.scn.campuses]
+        self.standard = standard_sizes(self.stage_names, [c.class_size_standard for c in self.scn.campuses])
+        self.seats_per_room = np.array([c.capacity / c.classrooms if c.classrooms else
+                                        seats_per_classroom(c.stage, c.class_size_standard)
+                                        for c in self.scn.campuses])
+        self.resources = np.array([[getattr(c, k) for k in RESOURCE_KEYS] for c in self.scn.campuses], dtype=float)
+        self.brand = np.zeros(n)
+        self.allowance = np.zeros(n)
+        self.state: State = initial_state(replace(self.scn, campuses=scn.campuses), self.net, self.seed)
+        self.state.reputation = np.array([c.reputation for c in self.scn.campuses], dtype=float)
+        self.state.classrooms = np.array([c.classrooms for c in self.scn.campuses], dtype=np.int64)
+        self.state.open = np.r_[np.ones(len(scn.campuses), bool), np.zeros(len(opened), bool)]
+        self.choice_net = self._choice_network()
+        self.records = Records()
+        self.year = 1
+        self._year_flows = {"overflow": np.zeros(n, np.int64), "outside": np.zeros(n, np.int64)}
+        self._form_classes()
+
+    # -- calendar ------------------------------------------------------------------------------
+
+    def run(self) -> Records:
+        """Run all years; return the recorded rows."""
+        env = simpy.Environment()
+        env.process(self._calendar(env))
+        env.run()
+        return self.records
+
+    def _calendar(self, env: simpy.Environment):
+        for k in range(1, self.years + 1):
+            base = WEEKS_PER_YEAR * (k - 1)
+            self.year = k
+            yield env.timeout(base + WEEK["policy"] - env.now)
+            self._apply_policies(k)
+            yield env.timeout(base + WEEK["start"] - env.now)
+            if k > 1:
+                self._school_year_start()
+            self._form_classes()
+            yield env.timeout(base + WEEK["semester"] - env.now)
+            self._learn(half=0)
+            yield env.timeout(base + WEEK["assessment"] - env.now)
+            self._learn(half=1)
+            self._assess()
+            yield env.timeout(base + WEEK["staffing"] - env.now)
+            self._staffing()
+            self._record()
+
+    # -- events --------------------------------------------------------------------------------
+
+    def _apply_policies(self, k: int) -> None:
+        index = {cid: i for i, cid in enumerate(self.ids)}
+        changed = False
+        for p in self.scn.policies:
+            if p.year != k:
+                continue
+            if isinstance(p, AddClassrooms):
+                self.state.classrooms[index[p.campus]] = max(0, self.state.classrooms[index[p.campus]] + p.classrooms)
+            elif isinstance(p, SetAllowance):
+                by_locale = np.array([p.yuan_per_month.urban, p.yuan_per_month.town, p.yuan_per_month.rural])
+                self.allowance = by_locale[self.net.campus_locale].astype(float)
+            elif isinstance(p, OpenCampus):
+                self.state.open[index[p.campus.id]] = True
+                changed = True
+            elif isinstance(p, CloseCampus):
+                self.state.open[index[p.campus]] = False
+                changed = True
+        if changed:
+            self.choice_net = self._choice_network()
+            self._displace_from_closed()
+
+    def _school_year_start(self) -> None:
+        st, year, school_year = self.state, self.year, self._school_year()
+        s = st.students
+        moves = migration.migrate(cell=s.cell, origin_cell=s.origin_cell, flags=s.flags, grade=s.grade, ids=s.id,
+                                  reputation=st.reputation, net=self.choice_net, params=self.scn.dynamics.migration,
+                                  urbanisation_drift_pp=self.scn.demography.urbanisation_drift_pp,
+                                  seed=self.seed, year=year)
+        self._flow_pairs("student", "relocation", self.cell_ids[s.cell[moves.moved_to_town]],
+                         self.cell_ids[moves.new_cell[moves.moved_to_town]])
+        self._flow_pairs("student", "backflow", self.cell_ids[s.cell[moves.returned]],
+                         self.cell_ids[moves.new_cell[moves.returned]])
+        s.cell = moves.new_cell.astype(np.int32)
+        s.flags = np.where(moves.moved_to_town, s.flags | RELOCATED, s.flags)
+        s.flags = np.where(moves.returned, s.flags & ~RELOCATED, s.flags).astype(np.uint8)
+        preschool = np.arange(max(ENTRY_AGE + 1 - year, 0) + 1)  # cohorts not yet entered, and age 0
+        before = self.children
+        self.children = migration.migrate_children(before, preschool, st.reputation, self.choice_net,
+                                                   self.scn.dynamics.migration,
+                                                   self.scn.demography.urbanisation_drift_pp, self.seed, year)
+        self.records.flows.append(self._flow_row("child", "relocation", "rural", "town",
+                                                 int(np.maximum(before - self.children, 0).sum())))
+        s, prog = progression.progress(s, self.net.campus_teaches[:, 1])
+        self.records.flows.append(self._flow_row("student", "graduation", "grade 9", "out", prog.graduates))
+        counts = enrolment.cohort_entrants(self.children, self.scn.simulation.start_year, school_year,
+                                           self.scn.demography.births, self.scn.demography.births_trend)
+        new = enrolment.new_students(counts, 1, self.cell_ses, self.net.cell_locale, st.next_student_id,
+                                     self.seed, year)
+        st.next_student_id += len(new)
+        st.students = s.concat(new)
+        self._admit_unplaced()
+
+    def _admit_unplaced(self) -> None:
+        st = self.state
+        s = st.students
+        enrol = self._enrolment()
+        for grade, part in ((1, 0), (7, 1)):
+            rows = np.flatnonzero((s.campus == progression.UNPLACED) & (s.grade == grade))
+            if rows.size == 0:
+                continue
+            seats = np.maximum(self._grade_capacity() - enrol[:, grade - 1], 0) * st.open
+            adm = enrolment.admit(s.cell[rows], s.ses[rows], s.id[rows], part, seats, st.reputation,
+                                  self.choice_net, None, self.scn.dynamics.choice, self.seed, self.year)
+            s.campus[rows] = adm.campus
+            np.add.at(enrol[:, grade - 1], adm.campus, 1)
+            np.add.at(self._year_flows["overflow"], adm.campus[adm.overflow], 1)
+            np.add.at(self._year_flows["outside"], adm.campus[adm.chose_outside_catchment], 1)
+            self._flow_pairs("student", "admission", self.cell_ids[s.cell[rows]], self.ids[adm.campus])
+
+    def _displace_from_closed(self) -> None:
+        s = self.state.students
+        displaced = ~self.state.open[np.maximum(s.campus, 0)] & (s.campus >= 0)
+        if displaced.any():
+            for grade in range(1, 10):
+                rows = np.flatnonzero(displaced & (s.grade == grade))
+                if rows.size:
+                    part = 0 if grade <= 6 else 1
+                    seats = np.maximum(self._grade_capacity() - self._enrolment()[:, grade - 1], 0) * self.state.open
+                    adm = enrolment.admit(s.cell[rows], s.ses[rows], s.id[rows], part, seats, self.state.reputation,
+                                          self.choice_net, None, self.scn.dynamics.choice, self.seed, self.year)
+                    self._flow_pairs("student", "closure", self.ids[s.campus[rows]], self.ids[adm.campus])
+                    s.campus[rows] = adm.campus
+
+    def _form_classes(self) -> None:
+        enrol = self._enrolment()
+        self.classes = form_classes(enrol, self.state.classrooms, self.standard)
+        s = self.state.students
+        s.klass, self.class_key, self.n_classes = assign_classes(s.campus, s.grade, s.id, self.classes)
+        self.class_standard = np.repeat(self.standard.ravel(), self.classes.ravel())
+
+    def _learn(self, half: int) -> None:
+        st, s, dyn = self.state, self.state.students, self.scn.dynamics
+        gain = learning.yearly_gain(s.achievement.astype(float), s.id, self.class_key, self.n_classes,
+                                    self.class_standard, s.campus, self._campus_skill(), self._resource_ratio(),
+                                    dyn.learning, self.seed, 2 * self.year + half)
+        s.achievement = (s.achievement + gain / 2).astype(np.float32)
+
+    def _assess(self) -> None:
+        st, s = self.state, self.state.students
+        measured = reputation.measured_quality(s.campus, s.grade, s.achievement, len(self.ids))
+        st.reputation = reputation.update_reputation(st.reputation, measured, self.brand,
+                                                     self.scn.dynamics.reputation.lag)
+
+    def _staffing(self) -> None:
+        st = self.state
+        enrol = self._enrolment()
+        needed = teachers_needed(enrol[:, :6].sum(1), enrol[:, 6:].sum(1), self.scn.teachers) * st.open
+        st.teachers, flows = teachers.year_end_staffing(
+            st.teachers, needed, self.net.campus_locale, self.allowance, self.scn.teachers,
+            self.scn.dynamics.teachers, st.next_teacher_id, self.seed, self.year)
+        st.next_teacher_id += int(flows.hired.sum())
+        st.teachers.skill = teachers.grow_skill(st.teachers, self.scn.dynamics.teachers, None, self.seed, self.year)
+        self.staffing = flows
+        for kind, values in (("retirement", flows.retired), ("attrition", flows.left)):
+            for c in np.flatnonzero(values):
+                self.records.flows.append(self._flow_row("teacher", kind, self.ids[c], "out", int(values[c])))
+        for c in np.flatnonzero(flows.hired):
+            self.records.flows.append(self._flow_row("teacher", "hire", "in", self.ids[c], int(flows.hired[c])))
+
+    # -- derived quantities --------------------------------------------------------------------
+
+    def _school_year(self) -> int:
+        return self.scn.simulation.start_year + self.year - 1
+
+    def _enrolment(self) -> np.ndarray:
+        s = self.state.students
+        placed = s.campus >= 0
+        flat = np.bincount(s.campus[placed].astype(np.int64) * 9 + s.grade[placed] - 1, minlength=len(self.ids) * 9)
+        return flat.reshape(len(self.ids), 9)
+
+    def _capacity(self) -> np.ndarray:
+        return np.round(self.state.classrooms * self.seats_per_room).astype(np.int64)
+
+    def _grade_capacity(self) -> np.ndarray:
+        """Seats per grade: the campus's capacity shared evenly over the grades it teaches."""
+        grades = self.net.campus_teaches @ np.array([6, 3])
+        return self._capacity() // np.maximum(grades, 1)
+
+    def _campus_skill(self) -> np.ndarray:
+        t = self.state.teachers
+        main = ~t.pe_arts
+        n = len(self.ids)
+        count = np.bincount(t.campus[main], minlength=n)
+        mean = np.bincount(t.campus[main], weights=t.skill[main], minlength=n) / np.maximum(count, 1)
+        enrol = self._enrolment()
+        needed = teachers_needed(enrol[:, :6].sum(1), enrol[:, 6:].sum(1), self.scn.teachers)
+        vacant = np.clip(1 - np.bincount(t.campus, minlength=n) / np.maximum(needed, 1), 0, 1)
+        return mean - self.scn.dynamics.learning.vacancy_penalty * vacant
+
+    def _resource_ratio(self) -> np.ndarray:
+        """Mean over the physical resources of (campus resource ÷ per-pupil standard × its pupils)."""
+        enrol = self._enrolment()
+        prim, jun = enrol[:, :6].sum(1), enrol[:, 6:].sum(1)
+        std = np.array([[RESOURCE_STANDARDS[k]["primary"], RESOURCE_STANDARDS[k]["junior"]] for k in RESOURCE_KEYS])
+        need = prim[:, None] * std[:, 0] + jun[:, None] * std[:, 1]
+        return np.where(need > 0, self.resources / np.maximum(need, 1e-9), 1.0).mean(axis=1)
+
+    def _choice_network(self) -> CompiledNetwork:
+        """Choice sets and catchments over open campuses only, as indices into all campuses."""
+        open_idx = np.flatnonzero(self.state.open)
+        sub = compile_network(replace(self.scn, campuses=tuple(self.scn.campuses[i] for i in open_idx),
+                                      groups=(), policies=()))
+        mapped = np.where(sub.choice >= 0, open_idx[np.maximum(sub.choice, 0)], -1).astype(np.int32)
+        return replace(self.net, choice=mapped, choice_km=sub.choice_km, choice_min=sub.choice_min,
+                       catchment=mapped[:, :, 0])
+
+    # -- recording -----------------------------------------------------------------------------
+
+    def _flow_row(self, kind: str, flow: str, origin: str, destination: str, count: int) -> dict:
+        return {"year": self.year, "kind": kind, "flow": flow, "origin": str(origin),
+                "destination": str(destination), "count": count}
+
+    def _flow_pairs(self, kind: str, flow: str, origin: np.ndarray, destination: np.ndarray) -> None:
+        if len(origin) == 0:
+            return
+        pairs, counts = np.unique(np.column_stack([origin.astype(str), destination.astype(str)]), axis=0,
+                                  return_counts=True)
+        self.records.flows.extend(self._flow_row(kind, flow, o, d, int(c)) for (o, d), c in zip(pairs, counts))
+
+    def _record(self) -> None:
+        st, s, t = self.state, self.state.students, self.state.teachers
+        n = len(self.ids)
+        enrol = self._enrolment()
+        pupils = enrol.sum(1)
+        cls = self.classes
+        size = np.divide(enrol, cls, out=np.zeros(enrol.shape), where=cls > 0)
+        ach_sum = np.bincount(s.campus, weights=s.achievement, minlength=n)
+        tcount = np.bincount(t.campus, minlength=n)
+        skill = np.bincount(t.campus, weights=t.skill, minlength=n) / np.maximum(tcount, 1)
+        per = {
+            "open": st.open,
+            "enrolment": pupils,
+            "pupils_primary": enrol[:, :6].sum(1),
+            "pupils_junior": enrol[:, 6:].sum(1),
+            "capacity": self._capacity(),
+            "classrooms": st.classrooms,
+            "classes": cls.sum(1),
+            "mean_class_size": np.divide(pupils, cls.sum(1), out=np.zeros(n), where=cls.sum(1) > 0),
+            "max_class_size": np.ceil(size.max(1)).astype(np.int64),
+            "classes_56plus": class_size_counts(enrol, cls, LARGE_CLASS).sum(1),
+            "classes_66plus": class_size_counts(enrol, cls, SUPER_LARGE_CLASS).sum(1),
+            "overflow": self._year_flows["overflow"],
+            "outside_catchment": self._year_flows["outside"],
+            "teachers": tcount,
+            "vacancies": self.staffing.vacancies,
+            "mean_teacher_skill": np.where(tcount > 0, skill, np.nan),
+            "mean_achievement": np.where(pupils > 0, ach_sum / np.maximum(pupils, 1), np.nan),
+            "reputation": st.reputation,
+            "teachers_qualified": np.bincount(t.campus[t.qualified], minlength=n),
+            "teachers_backbone": np.bincount(t.campus[t.backbone], minlength=n),
+            "teachers_pe_arts": np.bincount(t.campus[t.pe_arts], minlength=n),
+            "allowance_yuan": self.allowance,
+            **{k: self.resources[:, i] for i, k in enumerate(RESOURCE_KEYS)},
+        }
+        self.records.campus_year.append({
+            "year": np.full(n, self.year), "campus": self.ids, "stage": np.array(self.stage_names),
+            "locale": np.array(["urban", "town", "rural"])[self.net.campus_locale], **per})
+        self._year_flows = {k: np.zeros(n, np.int64) for k in self._year_flows}
+

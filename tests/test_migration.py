@@ -1,0 +1,93 @@
+"""Migration: rural flight rises with the quality gap; only relocated families return; keyed draws."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.network import compile_network
+from sim.processes.migration import migrate, nearest_town_cell
+from sim.scenario.dynamics import Dynamics, Migration
+from sim.scenario.models import Campus, Cell, Demography, Simulation, Teachers, Travel
+from sim.scenario.resolved import ResolvedScenario
+from sim.state import RELOCATED
+
+# campuses: 0 town primary, 1 rural primary, 2 town junior, 3 rural junior
+CAMPUSES = [("primary", "town", 0, 0), ("primary", "rural", 20, 0),
+            ("junior", "town", 0, 1), ("junior", "rural", 20, 1)]
+# cells: 0 town, 1 rural (near the rural campuses), 2 urban far away
+CELLS = [("town", 0, 0), ("rural", 20, 0), ("urban", -60, 0)]
+N = 20_000
+
+
+def network():
+    cs = [Campus(id=f"S{i}", name=f"S{i}", stage=st, locale=loc, x_km=x, y_km=y, classrooms=10, capacity=450,
+                 pupils=400, teachers=30, quality=0.0, reputation=0.0, legal_person=f"S{i}", floor_area_m2=1.0,
+                 sports_area_m2=1.0, equipment_value_yuan=1.0, multimedia_classrooms=1)
+          for i, (st, loc, x, y) in enumerate(CAMPUSES)]
+    ks = [Cell(id=f"K{i}", x_km=x, y_km=y, locale=loc, children=[10] * 15) for i, (loc, x, y) in enumerate(CELLS)]
+    return compile_network(ResolvedScenario(
+        name="t", title="t", source="<test>", digest="0" * 64, simulation=Simulation(), campuses=tuple(cs),
+        cells=tuple(ks), demography=Demography(), teachers=Teachers(), travel=Travel(), dynamics=Dynamics(),
+        groups=(), policies=(), data={}))
+
+
+NET = network()
+
+
+def rural_pupils(grade=3):
+    cell = np.full(N, 1)
+    return dict(cell=cell, origin_cell=cell, flags=np.zeros(N, np.uint8), grade=np.full(N, grade), ids=np.arange(N))
+
+
+def test_nearest_town_cell():
+    assert nearest_town_cell(NET).tolist() == [0, 0, 2]
+
+
+def test_flight_rises_with_the_quality_gap():
+    params = Migration()
+    share = {}
+    for town_rep in (0.0, 1.0):
+        m = migrate(**rural_pupils(), reputation=np.array([town_rep, 0.0, 0.0, 0.0]), net=NET, params=params,
+                    urbanisation_drift_pp=0.9, seed=1, year=3)
+        assert (m.new_cell[m.moved_to_town] == 0).all() and (m.new_cell[~m.moved_to_town] == 1).all()
+        assert not m.returned.any()
+        share[town_rep] = m.moved_to_town.mean()
+        expected = min(0.5, params.flight_rate * np.exp(params.gap_elasticity * town_rep) + 0.0045)
+        assert abs(share[town_rep] - expected) < 4 * np.sqrt(expected * (1 - expected) / N)
+    se = np.sqrt(share[0.0] * (1 - share[0.0]) / N + share[1.0] * (1 - share[1.0]) / N)
+    assert share[1.0] - share[0.0] > 10 * se
+
+
+def test_junior_pupils_look_at_junior_catchments():
+    # the town's primary campus is better, its junior campus is not: grade-8 pupils see no gap
+    rep = np.array([1.0, 0.0, 0.0, 0.0])
+    kw = dict(reputation=rep, net=NET, params=Migration(), urbanisation_drift_pp=0.0, seed=1, year=3)
+    primary, junior = migrate(**rural_pupils(3), **kw), migrate(**rural_pupils(8), **kw)
+    assert junior.moved_to_town.mean() < 0.5 * primary.moved_to_town.mean()
+
+
+def test_backflow_only_for_relocated_families_when_home_is_as_good():
+    cell, origin = np.zeros(N, int), np.full(N, 1)
+    flags = np.where(np.arange(N) % 2 == 0, RELOCATED, 0).astype(np.uint8)
+    kw = dict(cell=cell, origin_cell=origin, flags=flags, grade=np.full(N, 4), ids=np.arange(N), net=NET,
+              params=Migration(backflow_rate=0.2), urbanisation_drift_pp=0.9, seed=2, year=5)
+    m = migrate(reputation=np.array([0.0, 0.3, 0.0, 0.0]), **kw)
+    assert not m.moved_to_town.any()
+    assert m.returned.any() and not m.returned[flags == 0].any()
+    assert (m.new_cell[m.returned] == 1).all() and (m.new_cell[~m.returned] == 0).all()
+    assert abs(m.returned[flags != 0].mean() - 0.2 * np.exp(1.5 * 0.3)) < 0.02
+    # the home campus clearly worse: nobody returns
+    assert not migrate(reputation=np.array([0.0, -0.3, 0.0, 0.0]), **kw).returned.any()
+
+
+def test_same_inputs_same_moves_whatever_the_order():
+    kw = dict(reputation=np.array([0.5, 0.0, 0.2, 0.0]), net=NET, params=Migration(), urbanisation_drift_pp=0.9,
+              seed=7, year=2)
+    p = rural_pupils()
+    p["grade"] = np.arange(N) % 9 + 1
+    a, b = migrate(**p, **kw), migrate(**p, **kw)
+    assert np.array_equal(a.new_cell, b.new_cell) and np.array_equal(a.moved_to_town, b.moved_to_town)
+    perm = np.random.default_rng(0).permutation(N)
+    c = migrate(**{k: v[perm] for k, v in p.items()}, **kw)
+    assert np.array_equal(a.moved_to_town[perm], c.moved_to_town)
+    assert not np.array_equal(a.moved_to_town, migrate(**p, **{**kw, "seed": 8}).moved_to_town)
