@@ -9,10 +9,12 @@ week   event                       what happens
 =====  ==========================  ==========================================================
 34     policy timeline             the scenario's policies dated this year take effect
 35     school-year start           (from year 2) household moves, progression, grade-1 entry,
-                                   admission of entrants and grade-7 movers; class formation
+                                   admission of entrants and grade-7 movers; class formation;
+                                   hiring (new teachers report in September)
 55     semester boundary           first half of the year's learning gain
 75     end-of-year assessment      second half of the gain; grades 5 and 8 measured; reputation
-78     year-end staffing           retirement, attrition, hiring, skill growth; the year is recorded
+78     summer staffing             the year is recorded (the teachers who taught it); then ageing,
+                                   retirement, attrition, skill growth
 =====  ==========================  ==========================================================
 
 Grouping modes are not implemented yet: :func:`check_supported` refuses scenarios that form groups
@@ -21,6 +23,7 @@ rather than silently running them as if they had none.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -99,14 +102,15 @@ class Simulation:
 
     # -- calendar ------------------------------------------------------------------------------
 
-    def run(self) -> Records:
-        """Run all years; return the recorded rows."""
+    def run(self, observer: Callable[["Simulation"], None] | None = None) -> Records:
+        """Run all years; return the recorded rows.  ``observer(self)`` is called as each year is
+        recorded, before the summer exits (progress bars, invariant checks)."""
         env = simpy.Environment()
-        env.process(self._calendar(env))
+        env.process(self._calendar(env, observer))
         env.run()
         return self.records
 
-    def _calendar(self, env: simpy.Environment):
+    def _calendar(self, env: simpy.Environment, observer: Callable[["Simulation"], None] | None):
         for k in range(1, self.years + 1):
             base = WEEKS_PER_YEAR * (k - 1)
             self.year = k
@@ -116,14 +120,17 @@ class Simulation:
             if k > 1:
                 self._school_year_start()
             self._form_classes()
+            self._hire()
             yield env.timeout(base + WEEK["semester"] - env.now)
             self._learn(half=0)
             yield env.timeout(base + WEEK["assessment"] - env.now)
             self._learn(half=1)
             self._assess()
             yield env.timeout(base + WEEK["staffing"] - env.now)
-            self._staffing()
             self._record()
+            if observer:
+                observer(self)
+            self._summer_exits()
 
     # -- events --------------------------------------------------------------------------------
 
@@ -147,6 +154,7 @@ class Simulation:
         if changed:
             self.choice_net = self._choice_network()
             self._displace_from_closed()
+            self._redeploy_from_closed()
 
     def _school_year_start(self) -> None:
         st, year, school_year = self.state, self.year, self._school_year()
@@ -171,11 +179,13 @@ class Simulation:
                                                  int(np.maximum(before - self.children, 0).sum())))
         s, prog = progression.progress(s, self.net.campus_teaches[:, 1])
         self.records.flows.append(self._flow_row("student", "graduation", "grade 9", "out", prog.graduates))
+        self.graduates = prog.graduates
         counts = enrolment.cohort_entrants(self.children, self.scn.simulation.start_year, school_year,
                                            self.scn.demography.births, self.scn.demography.births_trend)
         new = enrolment.new_students(counts, 1, self.cell_ses, self.net.cell_locale, st.next_student_id,
                                      self.seed, year)
         st.next_student_id += len(new)
+        self.entrants = len(new)
         st.students = s.concat(new)
         self._admit_unplaced()
 
@@ -183,7 +193,7 @@ class Simulation:
         st = self.state
         s = st.students
         enrol = self._enrolment()
-        for grade, part in ((1, 0), (7, 1)):
+        for grade, part, flow in ((1, 0, "entry"), (7, 1, "junior_entry")):
             rows = np.flatnonzero((s.campus == progression.UNPLACED) & (s.grade == grade))
             if rows.size == 0:
                 continue
@@ -194,7 +204,7 @@ class Simulation:
             np.add.at(enrol[:, grade - 1], adm.campus, 1)
             np.add.at(self._year_flows["overflow"], adm.campus[adm.overflow], 1)
             np.add.at(self._year_flows["outside"], adm.campus[adm.chose_outside_catchment], 1)
-            self._flow_pairs("student", "admission", self.cell_ids[s.cell[rows]], self.ids[adm.campus])
+            self._flow_pairs("student", flow, self.cell_ids[s.cell[rows]], self.ids[adm.campus])
 
     def _displace_from_closed(self) -> None:
         s = self.state.students
@@ -207,8 +217,26 @@ class Simulation:
                     seats = np.maximum(self._grade_capacity() - self._enrolment()[:, grade - 1], 0) * self.state.open
                     adm = enrolment.admit(s.cell[rows], s.ses[rows], s.id[rows], part, seats, self.state.reputation,
                                           self.choice_net, None, self.scn.dynamics.choice, self.seed, self.year)
+                    np.add.at(self._year_flows["overflow"], adm.campus[adm.overflow], 1)
                     self._flow_pairs("student", "closure", self.ids[s.campus[rows]], self.ids[adm.campus])
                     s.campus[rows] = adm.campus
+
+    def _redeploy_from_closed(self) -> None:
+        """Teachers of a closed campus move, post and quota, to its nearest open neighbour teaching
+        overlapping grades (proximity links); with none open, they stay on the closed campus's books."""
+        t, net, is_open = self.state.teachers, self.net, self.state.open
+        target = np.arange(len(self.ids))
+        for c in np.flatnonzero(~is_open):
+            neighbours = net.prox_indices[net.prox_indptr[c]:net.prox_indptr[c + 1]]
+            neighbours = neighbours[is_open[neighbours]]
+            if len(neighbours):
+                target[c] = neighbours[0]
+        moved = target[t.campus] != t.campus
+        if moved.any():
+            self._flow_pairs("teacher", "redeployment", self.ids[t.campus[moved]], self.ids[target[t.campus[moved]]])
+            t.campus = target[t.campus].astype(np.int32)
+            t.owner = target[t.owner].astype(np.int32)
+            t.years_here = np.where(moved, 0, t.years_here).astype(np.int8)
 
     def _form_classes(self) -> None:
         enrol = self._enrolment()
@@ -230,21 +258,28 @@ class Simulation:
         st.reputation = reputation.update_reputation(st.reputation, measured, self.brand,
                                                      self.scn.dynamics.reputation.lag)
 
-    def _staffing(self) -> None:
+    def _hire(self) -> None:
+        """September hiring into the posts this year's pupils and classes need; every class gets a teacher."""
         st = self.state
         enrol = self._enrolment()
-        needed = teachers_needed(enrol[:, :6].sum(1), enrol[:, 6:].sum(1), self.scn.teachers) * st.open
-        st.teachers, flows = teachers.year_end_staffing(
-            st.teachers, needed, self.net.campus_locale, self.allowance, self.scn.teachers,
+        classes = self.classes.sum(1)
+        needed = teachers_needed(enrol[:, :6].sum(1), enrol[:, 6:].sum(1), self.scn.teachers, classes) * st.open
+        st.teachers, self.hiring = teachers.september_hiring(
+            st.teachers, needed, classes * st.open, self.net.campus_locale, self.scn.teachers,
             self.scn.dynamics.teachers, st.next_teacher_id, self.seed, self.year)
-        st.next_teacher_id += int(flows.hired.sum())
+        st.next_teacher_id += int(self.hiring.hired.sum())
+        for c in np.flatnonzero(self.hiring.hired):
+            self.records.flows.append(self._flow_row("teacher", "hire", "in", self.ids[c], int(self.hiring.hired[c])))
+
+    def _summer_exits(self) -> None:
+        """Ageing, retirement and attrition at the end of the school year; skill grows with the year taught."""
+        st = self.state
         st.teachers.skill = teachers.grow_skill(st.teachers, self.scn.dynamics.teachers, None, self.seed, self.year)
-        self.staffing = flows
-        for kind, values in (("retirement", flows.retired), ("attrition", flows.left)):
+        st.teachers, exits = teachers.summer_exits(st.teachers, self.net.campus_locale, self.allowance,
+                                                   self.scn.dynamics.teachers, self.seed, self.year)
+        for kind, values in (("retirement", exits.retired), ("attrition", exits.left)):
             for c in np.flatnonzero(values):
                 self.records.flows.append(self._flow_row("teacher", kind, self.ids[c], "out", int(values[c])))
-        for c in np.flatnonzero(flows.hired):
-            self.records.flows.append(self._flow_row("teacher", "hire", "in", self.ids[c], int(flows.hired[c])))
 
     # -- derived quantities --------------------------------------------------------------------
 
@@ -272,7 +307,7 @@ class Simulation:
         count = np.bincount(t.campus[main], minlength=n)
         mean = np.bincount(t.campus[main], weights=t.skill[main], minlength=n) / np.maximum(count, 1)
         enrol = self._enrolment()
-        needed = teachers_needed(enrol[:, :6].sum(1), enrol[:, 6:].sum(1), self.scn.teachers)
+        needed = teachers_needed(enrol[:, :6].sum(1), enrol[:, 6:].sum(1), self.scn.teachers, self.classes.sum(1))
         vacant = np.clip(1 - np.bincount(t.campus, minlength=n) / np.maximum(needed, 1), 0, 1)
         return mean - self.scn.dynamics.learning.vacancy_penalty * vacant
 
@@ -331,7 +366,7 @@ class Simulation:
             "overflow": self._year_flows["overflow"],
             "outside_catchment": self._year_flows["outside"],
             "teachers": tcount,
-            "vacancies": self.staffing.vacancies,
+            "vacancies": self.hiring.vacancies,
             "mean_teacher_skill": np.where(tcount > 0, skill, np.nan),
             "mean_achievement": np.where(pupils > 0, ach_sum / np.maximum(pupils, 1), np.nan),
             "reputation": st.reputation,
@@ -343,6 +378,7 @@ class Simulation:
         }
         self.records.campus_year.append({
             "year": np.full(n, self.year), "campus": self.ids, "stage": np.array(self.stage_names),
-            "locale": np.array(["urban", "town", "rural"])[self.net.campus_locale], **per})
+            "locale": np.array(["urban", "town", "rural"])[self.net.campus_locale],
+            **{k: np.array(v, copy=True) for k, v in per.items()}})  # copies: the state changes in place later
         self._year_flows = {k: np.zeros(n, np.int64) for k in self._year_flows}
 

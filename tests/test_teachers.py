@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
 from sim.processes.teachers import (
-    NOVICE_AGE_SPREAD, attrition_probability, campus_link_mean, grow_skill, year_end_staffing)
+    NOVICE_AGE_SPREAD, attrition_probability, campus_link_mean, grow_skill, september_hiring, summer_exits)
 from sim.scenario.base import ShareByLocale
 from sim.scenario.dynamics import TeacherDynamics
 from sim.scenario.models import Teachers as TeacherSpec
@@ -31,10 +33,14 @@ def make(campus, age=30, female=False, skill=0.0, owner=None, first_id=0) -> Tea
         years_here=np.full(n, 3, np.int8), exchange_until=np.full(n, -1, np.int16), manager=np.zeros(n, bool))
 
 
-def staff(teachers, needed, locale, allowance=None, params=PARAMS, first_id=10**6, seed=1, year=3):
+def staff(teachers, needed, locale, allowance=None, params=PARAMS, first_id=10**6, seed=1, year=3, covered=None):
+    """Summer exits then September hiring, with the flows of both in one object."""
+    locale = np.asarray(locale, np.int8)
     allowance = np.zeros(len(locale)) if allowance is None else np.asarray(allowance, float)
-    return year_end_staffing(teachers, np.asarray(needed), np.asarray(locale, np.int8), allowance, SPEC, params,
-                             first_id, seed, year)
+    stay, exits = summer_exits(teachers, locale, allowance, params, seed, year)
+    covered = np.zeros(len(locale), np.int64) if covered is None else np.asarray(covered)
+    out, hiring = september_hiring(stay, np.asarray(needed), covered, locale, SPEC, params, first_id, seed, year)
+    return out, SimpleNamespace(retired=exits.retired, left=exits.left, hired=hiring.hired, vacancies=hiring.vacancies)
 
 
 def within(count, n, p, k=4.0) -> bool:
@@ -192,3 +198,12 @@ def test_campus_link_mean_hand_example():
     np.testing.assert_allclose(out, [np.nan, np.nan, 0.2, 0.2, 0.2, 0.2], atol=1e-7)
     out = campus_link_mean(t, 4, np.array([1, 3, 1, -1]))  # linked to an empty campus -> nan
     np.testing.assert_allclose(out, [0.0, 0.0, np.nan, np.nan, np.nan, 0.0], atol=1e-7)
+
+
+def test_every_class_gets_a_teacher_whatever_the_fill_rate():
+    never = NO_ATTRITION.model_copy(update={"fill_rate": ShareByLocale(urban=0.0, town=0.0, rural=0.0)})
+    t = make(np.zeros(2, np.int32))
+    out, flows = staff(t, [10, 4], [RURAL, RURAL], params=never, covered=[6, 12])
+    # campus 0: 2 owned, 6 classes -> 4 covered posts filled though nobody applies; campus 1: needs only 4
+    assert flows.hired.tolist() == [4, 4] and flows.vacancies.tolist() == [4, 0]
+    assert np.bincount(out.owner, minlength=2).tolist() == [6, 4]

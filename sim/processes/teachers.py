@@ -1,4 +1,4 @@
-"""Teacher life cycle: year-end staffing (ageing, retirement, attrition, hiring) and skill growth.
+"""Teacher life cycle: summer exits (ageing, retirement, attrition), September hiring, skill growth.
 
 Every random decision is keyed (:mod:`sim.rng`), so it does not depend on array order or on what
 happened at other campuses:
@@ -52,11 +52,17 @@ Kraft 2015, J. Public Econ. 130: steep gains in the first 3–5 years), ``late_g
 
 
 @dataclass(frozen=True)
-class StaffingFlows:
-    """What a year-end staffing round did, per campus (int64 arrays of length n_campuses)."""
+class Exits:
+    """Who left in a summer, per campus of post (int64 arrays of length n_campuses)."""
 
-    retired: np.ndarray    # left at retirement age, counted at the campus of post
-    left: np.ndarray       # attrition (other exits), counted at the campus of post
+    retired: np.ndarray    # left at retirement age
+    left: np.ndarray       # attrition (other exits)
+
+
+@dataclass(frozen=True)
+class Hiring:
+    """What a September hiring round did, per campus (int64 arrays of length n_campuses)."""
+
     hired: np.ndarray      # new teachers posted to (and owned by) the campus
     vacancies: np.ndarray  # posts still unfilled after hiring
 
@@ -125,48 +131,58 @@ def _recruits(campus: np.ndarray, keys: np.ndarray, locale: np.ndarray, spec: mo
         years_here=np.zeros(n, np.int8), exchange_until=np.full(n, -1, np.int16), manager=np.zeros(n, bool))
 
 
-def year_end_staffing(teachers: Teachers, needed: np.ndarray, campus_locale: np.ndarray, allowance_yuan: np.ndarray,
-                      spec: models.Teachers, params: TeacherDynamics, first_id: int, seed: int,
-                      year: int) -> tuple[Teachers, StaffingFlows]:
-    """Age the workforce, remove retirees and leavers, and fill vacancies; return (teachers, flows).
+def summer_exits(teachers: Teachers, campus_locale: np.ndarray, allowance_yuan: np.ndarray,
+                 params: TeacherDynamics, seed: int, year: int) -> tuple[Teachers, Exits]:
+    """Age the workforce and remove retirees and leavers at the end of school year ``year``.
 
     1. Ageing: ``age += 1``, ``years_here += 1``.
     2. Retirement: men aged ≥ ``retirement_age_men`` and women ≥ ``retirement_age_women`` leave.
     3. Attrition: each remaining teacher leaves if ``U(seed, "attrition", year, id) < p`` with ``p``
        from :func:`attrition_probability` at the locale and monthly allowance of the campus of post.
-    4. Hiring: campus c has ``v_c = max(needed_c − owned_c, 0)`` open posts, ``owned_c`` the remaining
-       teachers whose quota it holds; vacancy slot s = 0 … v_c − 1 is filled if
-       ``U(seed, "hiring", year, c × HIRING_KEY_STRIDE + s) < fill_rate(locale_c)`` (so hires never
-       exceed ``needed``).  Recruits are drawn by :func:`_recruits` with ids ``first_id, first_id + 1, …``.
 
-    ``needed`` is the number of posts per campus (the caller derives it from pupils with
-    :func:`~sim.scenario.campus_defaults.teachers_for`), ``campus_locale`` the campus locale codes and
-    ``allowance_yuan`` the monthly allowance per campus.  The result lists the survivors in their
-    previous order, then the recruits by campus and slot.
+    ``campus_locale``: campus locale codes; ``allowance_yuan``: monthly allowance per campus.  The
+    survivors keep their order.
     """
-    n_campuses = len(needed)
+    n_campuses = len(campus_locale)
     aged = _aged(teachers)
     limit = np.where(aged.female, params.retirement_age_women, params.retirement_age_men)
     retiring = aged.age >= limit
     post = aged.campus
     p_leave = attrition_probability(campus_locale[post], np.asarray(allowance_yuan)[post], params)
     leaving = ~retiring & (rng.uniform(seed, "attrition", year, aged.id) < p_leave)
-    stay = _take(aged, ~(retiring | leaving))
+    return _take(aged, ~(retiring | leaving)), Exits(retired=np.bincount(post[retiring], minlength=n_campuses),
+                                                   left=np.bincount(post[leaving], minlength=n_campuses))
 
-    owned = np.bincount(stay.owner, minlength=n_campuses)
+
+def september_hiring(teachers: Teachers, needed: np.ndarray, covered: np.ndarray, campus_locale: np.ndarray,
+                     spec: models.Teachers, params: TeacherDynamics, first_id: int, seed: int,
+                     year: int) -> tuple[Teachers, Hiring]:
+    """Fill open posts at the start of school year ``year``; return (teachers, what was hired).
+
+    Campus c has ``v_c = max(needed_c − owned_c, 0)`` open posts, ``owned_c`` the teachers whose
+    quota it holds.  Vacancy slot s = 0 … v_c − 1 is filled if ``s < covered_c − owned_c`` (the
+    bureau gives every class a teacher, by transfer or a substitute contract, 代课/调剂, whatever
+    the labour market) or if ``U(seed, "hiring", year, c × HIRING_KEY_STRIDE + s) < fill_rate(locale_c)``;
+    so hires never exceed ``needed``, and a campus never has fewer owned teachers than
+    ``min(covered, needed)``.  Recruits are drawn by :func:`_recruits` with ids ``first_id, first_id + 1, …``
+    and follow the existing teachers.
+
+    ``needed``: posts per campus (from pupils and classes,
+    :func:`~sim.scenario.campus_defaults.teachers_needed`); ``covered``: posts that must be filled
+    (the campus's classes).
+    """
+    n_campuses = len(needed)
+    owned = np.bincount(teachers.owner, minlength=n_campuses)
     open_posts = np.maximum(np.asarray(needed, np.int64) - owned, 0)
+    must = np.maximum(np.asarray(covered, np.int64) - owned, 0)
     slot_campus = np.repeat(np.arange(n_campuses), open_posts)
     slot = np.arange(len(slot_campus)) - np.repeat(np.cumsum(open_posts) - open_posts, open_posts)
     keys = slot_campus.astype(np.int64) * HIRING_KEY_STRIDE + slot
-    filled = rng.uniform(seed, "hiring", year, keys, slot=0) < by_locale(params.fill_rate, campus_locale[slot_campus])
+    filled = (slot < must[slot_campus]) | (
+        rng.uniform(seed, "hiring", year, keys, slot=0) < by_locale(params.fill_rate, campus_locale[slot_campus]))
     recruits = _recruits(slot_campus[filled], keys[filled], campus_locale, spec, first_id, seed, year)
     hired = np.bincount(slot_campus[filled], minlength=n_campuses)
-
-    flows = StaffingFlows(
-        retired=np.bincount(post[retiring], minlength=n_campuses),
-        left=np.bincount(post[leaving], minlength=n_campuses),
-        hired=hired, vacancies=open_posts - hired)
-    return _concat(stay, recruits), flows
+    return _concat(teachers, recruits), Hiring(hired=hired, vacancies=open_posts - hired)
 
 
 def grow_skill(teachers: Teachers, params: TeacherDynamics, link_mean: np.ndarray | None, seed: int,

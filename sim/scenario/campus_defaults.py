@@ -33,15 +33,18 @@ def stage_parts(stage: str, pupils: int) -> dict[str, float]:
     return {stage: float(pupils)}
 
 
-def teachers_needed(primary: np.ndarray, junior: np.ndarray, spec: Teachers) -> np.ndarray:
+def teachers_needed(primary: np.ndarray, junior: np.ndarray, spec: Teachers,
+                    classes: np.ndarray | None = None) -> np.ndarray:
     """Full-time teachers needed for ``primary`` and ``junior`` pupils (arrays, one per campus).
 
-    The larger of the pupil-ratio norm and ``min_per_class`` teachers per standard-size class,
-    because small rural schools are staffed by classes, not by pupils; 0 for a campus without pupils.
+    The larger of the pupil-ratio norm and ``min_per_class`` teachers per class, because small
+    rural schools are staffed by classes, not by pupils; 0 for a campus without pupils.  ``classes``
+    per campus are the classes actually formed; by default, the pupils at the standard class size.
     """
     primary, junior = np.asarray(primary, dtype=float), np.asarray(junior, dtype=float)
     by_ratio = primary / spec.pupils_per_teacher.primary + junior / spec.pupils_per_teacher.junior
-    classes = np.ceil(primary / STANDARD_CLASS_SIZE["primary"]) + np.ceil(junior / STANDARD_CLASS_SIZE["junior"])
+    if classes is None:
+        classes = np.ceil(primary / STANDARD_CLASS_SIZE["primary"]) + np.ceil(junior / STANDARD_CLASS_SIZE["junior"])
     need = np.maximum(np.round(by_ratio), np.ceil(np.round(classes * spec.min_per_class, 9)))
     return np.where(primary + junior > 0, need, 0).astype(np.int64)
 
