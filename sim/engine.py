@@ -9,7 +9,8 @@ week   event                       what happens
 =====  ==========================  ==========================================================
 34     policy timeline             the scenario's policies dated this year take effect
 35     school-year start           (from year 2) household moves, progression, grade-1 entry,
-                                   admission of entrants and grade-7 movers; class formation;
+                                   admission of entrants and grade-7 movers; 分流 into campuses
+                                   opened this year; class formation;
                                    hiring (new teachers report in September)
 55     semester boundary           first half of the year's learning gain
 75     end-of-year assessment      second half of the gain; grades 5 and 8 measured; reputation
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import simpy
 
+from . import rng
 from .errors import Problem, ScenarioError
 from .network import CompiledNetwork, compile_network
 from .processes import enrolment, learning, migration, progression, reputation, teachers
@@ -44,6 +46,10 @@ WEEK = {"policy": 34, "start": 35, "semester": 55, "assessment": 75, "staffing":
 """Week of each calendar event, counted from the start of the simulated year's calendar year."""
 
 RESOURCE_KEYS = tuple(RESOURCE_STANDARDS)
+
+RELIEF_LOTTERY_SLOT = 300
+"""``rng`` slot (stream "choice") of the lottery that orders pupils moving to a newly opened campus
+(admission lotteries use slots below 300)."""
 
 
 def check_supported(scn: ResolvedScenario) -> None:
@@ -119,6 +125,8 @@ class Simulation:
             yield env.timeout(base + WEEK["start"] - env.now)
             if k > 1:
                 self._school_year_start()
+            for c in self.opened_now:
+                self._relieve_into(c)
             self._form_classes()
             self._hire()
             yield env.timeout(base + WEEK["semester"] - env.now)
@@ -136,7 +144,7 @@ class Simulation:
 
     def _apply_policies(self, k: int) -> None:
         index = {cid: i for i, cid in enumerate(self.ids)}
-        changed = False
+        changed, self.opened_now = False, []
         for p in self.scn.policies:
             if p.year != k:
                 continue
@@ -147,6 +155,7 @@ class Simulation:
                 self.allowance = by_locale[self.net.campus_locale].astype(float)
             elif isinstance(p, OpenCampus):
                 self.state.open[index[p.campus.id]] = True
+                self.opened_now.append(index[p.campus.id])
                 changed = True
             elif isinstance(p, CloseCampus):
                 self.state.open[index[p.campus]] = False
@@ -220,6 +229,23 @@ class Simulation:
                     np.add.at(self._year_flows["overflow"], adm.campus[adm.overflow], 1)
                     self._flow_pairs("student", "closure", self.ids[s.campus[rows]], self.ids[adm.campus])
                     s.campus[rows] = adm.campus
+
+    def _relieve_into(self, new: int) -> None:
+        """分流: a newly opened campus takes the pupils above capacity of its crowded neighbours
+        (proximity links, nearest first), grade by grade and up to its own seats per grade; who
+        moves is a lottery keyed by pupil id."""
+        s, net = self.state.students, self.net
+        enrol, grade_cap = self._enrolment(), self._grade_capacity()
+        free = np.full(9, grade_cap[new]) * np.repeat(net.campus_teaches[new], [6, 3])
+        lottery = rng.uniform(self.seed, "choice", self.year, s.id, slot=RELIEF_LOTTERY_SLOT)
+        for c in net.prox_indices[net.prox_indptr[new]:net.prox_indptr[new + 1]]:
+            excess = np.minimum(np.maximum(enrol[c] - grade_cap[c], 0), free)
+            for g in np.flatnonzero(excess):
+                rows = np.flatnonzero((s.campus == c) & (s.grade == g + 1))
+                rows = rows[np.argsort(lottery[rows], kind="stable")][:excess[g]]
+                s.campus[rows] = new
+                free[g] -= rows.size
+                self._flow_pairs("student", "transfer", np.full(rows.size, self.ids[c]), np.full(rows.size, self.ids[new]))
 
     def _redeploy_from_closed(self) -> None:
         """Teachers of a closed campus move, post and quota, to its nearest open neighbour teaching

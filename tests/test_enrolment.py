@@ -78,7 +78,7 @@ def test_catchment_rule_places_everyone_in_catchment_and_flags_overflow_exactly(
     net = network(TWO, TWO_CELLS)
     cell, ses, ids = applicants([10, 4])
     a = admit(cell, ses, ids, 0, np.array([6, 9]), np.array([3.0, 0.0]), net, None,
-              Choice(admission="catchment"), seed=1, year=1)
+              Choice(admission="catchment", allocation_minutes=0), seed=1, year=1)
     assert a.campus.tolist() == [0] * 10 + [1] * 4
     assert a.overflow[:10].sum() == 4 and not a.overflow[10:].any()
     assert not a.chose_outside_catchment.any()
@@ -103,7 +103,8 @@ def test_catchment_pupils_have_priority_when_seats_are_short():
     # with 30 seats, 30 of its catchment pupils get in by lottery; the other 20 keep their guaranteed
     # place rather than take the campus they like less: they overflow into it (large classes)
     for seats_1 in (100, 50):
-        a = admit(cell, ses, ids, 0, np.array([30, seats_1]), np.array([5.0, 0.0]), net, None, Choice(), 1, 1)
+        a = admit(cell, ses, ids, 0, np.array([30, seats_1]), np.array([5.0, 0.0]), net, None,
+                  Choice(allocation_minutes=0), 1, 1)
         assert (a.campus[cell == 0] == 0).all() and (a.campus[cell == 1] == 1).all()
         assert a.overflow.sum() == 20 and not a.overflow[cell == 1].any()
 
@@ -186,3 +187,20 @@ def test_boarding_only_far_admits_and_within_beds():
     assert a.boards.sum() == 10 and (a.campus[a.boards] == 1).all()
     b = admit(cell, ses, ids, 0, np.array([400, 400]), np.array([0.0, 2.0]), net, None, Choice(), 1, 1)
     assert not b.boards.any() and (b.campus == 1).sum() < (a.campus == 1).sum()
+
+
+@pytest.mark.parametrize("rule", ["open", "catchment"])
+def test_bureau_places_overflow_at_free_seats_nearby(rule):
+    # cell 0 (town) zoned to full campus 0; campus 1 (town) close by has room; campus 2 (rural) too
+    net = network([("primary", "town", 0, 0), ("primary", "town", 2, 0), ("primary", "rural", 0.5, 0)],
+                  [("town", 0, 0)])
+    cell, ses, ids = applicants([100])
+    rep = np.array([1.0, 0.0, 0.0])
+    a = admit(cell, ses, ids, 0, np.array([60, 25, 500]), rep, net, None, Choice(admission=rule), 1, 1)
+    # 60 admitted at their zoned campus, 25 placed at the nearby town campus (never at the village
+    # school, though it is nearer and empty), and the last 15 overflow at the zoned campus
+    assert np.bincount(a.campus, minlength=3).tolist() == [75, 25, 0]
+    assert a.overflow.sum() == 15 and (a.campus[a.overflow] == 0).all()
+    far = Choice(admission=rule, allocation_minutes=1)
+    b = admit(cell, ses, ids, 0, np.array([60, 25, 500]), rep, net, None, far, 1, 1)
+    assert np.bincount(b.campus, minlength=3).tolist() == [100, 0, 0] and b.overflow.sum() == 40

@@ -46,6 +46,12 @@ ROUND_LOTTERY_SLOT = 100
 """Slot of the lottery that orders non-priority applicants at an over-subscribed campus (Gumbel
 draws use slots 0..K-1, K ≤ 50, so these never collide)."""
 
+PLACEMENT_LOTTERY_SLOT = 250
+"""Slot of the lottery that orders overflow applicants placed at free seats nearby."""
+
+RURAL_CODE = 2
+"""Locale code of rural cells and campuses (``models.LOCALES`` order)."""
+
 BOARDING_LOTTERY_SLOT = 200
 """Slot of the lottery that shares a campus's free beds among its far-away admits."""
 
@@ -182,28 +188,40 @@ def _deferred_acceptance(cell: np.ndarray, ids: np.ndarray, part: int, seats: np
     is_catchment = ranked == catchment[:, None]
     ranked[(np.cumsum(is_catchment, axis=1) - is_catchment) > 0] = -1  # below the catchment campus
     ranked = np.column_stack([ranked, np.full(n, -1)])  # a final -1 column: the list is exhausted
-    # priority at a campus: lower is better; catchment pupils (0) before others (1), then lottery
+    # priority at a campus: lower is better; catchment pupils (0) before others (1), then lottery.
+    # As one int64 key per (applicant, campus): campus-major, then the flag, then the applicant's
+    # rank in the lottery over all applicants (ties by position, as a stable sort orders them).
     lottery = rng.uniform(seed, "choice", year, ids, slot=ROUND_LOTTERY_SLOT)
+    lottery_rank = np.empty(n, dtype=np.int64)
+    lottery_rank[np.argsort(lottery, kind="stable")] = np.arange(n)
     seats = np.asarray(seats, dtype=np.int64)
     pointer = np.zeros(n, dtype=np.int64)
     campus = np.full(n, UNPLACED, dtype=np.int64)
+    held = np.zeros(len(seats), dtype=np.int64)  # applicants each campus holds
     free = np.arange(n)
     while True:
         target = ranked[free, pointer[free]]
-        free = free[target >= 0]
+        keep = target >= 0
+        free, target = free[keep], target[keep]
         if len(free) == 0:
             break
-        campus[free] = ranked[free, pointer[free]]
-        crowded = np.bincount(campus[campus >= 0], minlength=len(seats)) > seats
-        contest = np.flatnonzero((campus >= 0) & crowded[np.maximum(campus, 0)])
+        campus[free] = target
+        held += np.bincount(target, minlength=len(seats))
+        crowded = held > seats
+        contest = np.flatnonzero(crowded[np.maximum(campus, 0)] & (campus >= 0))
         if len(contest) == 0:
             break
         c = campus[contest]
-        position = _rank_within(c, (c != catchment[contest]).astype(np.int8), lottery[contest])
-        rejected = contest[position >= seats[c]]
+        key = (c * 2 + (c != catchment[contest])) * n + lottery_rank[contest]
+        order = np.argsort(key)  # keys are distinct: no tie to break
+        sorted_c = c[order]
+        starts = np.flatnonzero(np.r_[True, sorted_c[1:] != sorted_c[:-1]])
+        position = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+        rejected = contest[order[position >= seats[sorted_c]]]
         campus[rejected] = UNPLACED
         pointer[rejected] += 1
-        free = rejected
+        held = np.where(crowded, np.maximum(seats, 0), held)
+        free = np.sort(rejected)
     return campus.astype(np.int32)
 
 
@@ -263,6 +281,40 @@ def open_rule(a: Applicants) -> tuple[np.ndarray, np.ndarray]:
     return np.where(overflow, a.net.catchment[a.part, a.cell], campus).astype(np.int32), overflow
 
 
+def _place_overflow(a: Applicants, campus: np.ndarray, overflow: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """统筹安排: the bureau places overflow applicants at free seats nearby instead of crowding their
+    zoned campus.  Column by column of their choice sets (nearest first), an overflow applicant
+    whose column-k campus is within ``params.allocation_minutes``, not more rural than its home
+    cell, and has seats left after everyone admitted, is placed there; a campus takes such
+    applicants in the order of a lottery keyed by (seed, "choice", year, id, slot 250).  Who is
+    left stays overflow at the zoned campus."""
+    overflow = overflow.copy()
+    if not overflow.any() or a.params.allocation_minutes <= 0:
+        return campus, overflow
+    remaining = a.seats - np.bincount(campus[~overflow], minlength=len(a.seats))
+    order = np.argsort(a.net.choice_km[a.part, a.cell], axis=1, kind="stable")
+    cols = np.take_along_axis(a.net.choice[a.part, a.cell], order, axis=1)
+    minutes = np.take_along_axis(a.net.choice_min[a.part, a.cell], order, axis=1)
+    home = a.net.cell_locale[a.cell]
+    lottery = rng.uniform(a.seed, "choice", a.year, a.ids, slot=PLACEMENT_LOTTERY_SLOT)
+    for k in range(cols.shape[1]):
+        rows = np.flatnonzero(overflow)
+        if rows.size == 0:
+            break
+        target = cols[rows, k]
+        ok = (target >= 0) & (minutes[rows, k] <= a.params.allocation_minutes)
+        ok &= (a.net.campus_locale[np.maximum(target, 0)] <= home[rows]) | (home[rows] == RURAL_CODE)
+        ok &= remaining[np.maximum(target, 0)] > 0
+        rows, target = rows[ok], target[ok]
+        if rows.size == 0:
+            continue
+        taken = _rank_within(target, lottery[rows]) < remaining[target]
+        campus[rows[taken]] = target[taken]
+        overflow[rows[taken]] = False
+        remaining -= np.bincount(target[taken], minlength=len(remaining))
+    return campus, overflow
+
+
 ADMISSION_RULES: dict[str, AdmissionRule] = {"catchment": catchment_rule, "open": open_rule}
 """Rules by the name used in ``Choice.admission``.  Grouping modes add their own (e.g. a group
 admitting as one school) by registering a function here."""
@@ -288,6 +340,7 @@ def admit(cell: np.ndarray, ses: np.ndarray, ids: np.ndarray, part: int, seats: 
     if (catchment < 0).any():
         raise ValueError(f"some applicants' cells have no campus teaching part {part}")
     campus, overflow = (rule or ADMISSION_RULES[params.admission])(a)
+    campus, overflow = _place_overflow(a, campus, overflow)
     minutes = np.where(net.choice[part, a.cell] == campus[:, None], net.choice_min[part, a.cell], np.inf).min(axis=1)
     return Admission(campus=campus, overflow=overflow, chose_outside_catchment=campus != catchment,
                      boards=_boarders(campus, minutes, a.ids, boarding_free, params, seed, year))

@@ -34,6 +34,8 @@ class Choice(Model):
         45.0, description="寄宿阈值 / one-way trip (minutes) beyond which a pupil boards when the campus has a free bed, and beyond which boarding places attract families; default 45 (no estimate).")
     boarding_bonus: NonNegativeFloat = Field(
         2.0, description="寄宿吸引 / utility added to a campus beyond boarding_minutes that has free beds (the family is spared the daily trip); default 2 (no estimate).")
+    allocation_minutes: NonNegativeFloat = Field(
+        20.0, description="统筹安排半径 / pupils whose zoned campus is full are placed by the bureau at the nearest campus with a free seat within this one-way trip (minutes), not more rural than their home; beyond it they overflow into the zoned campus; default 20 (no estimate; 0 turns placement off).")
     admission: Annotated[str, Field(pattern="^(catchment|open)$")] = Field(
         "open", description="招生规则 / catchment (就近入学 only) or open (choice with catchment priority, then lottery); default open.")
 
