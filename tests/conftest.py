@@ -60,3 +60,22 @@ def run_cli():
         return result
 
     return _run
+
+
+def tiny_network(campuses, cells):
+    """Compiled network of campuses ``(stage, locale, x_km, y_km)`` and cells ``(locale, x_km, y_km)``,
+    every campus alike otherwise (for mechanism tests that need a few campuses in known places)."""
+    from sim.network import compile_network
+    from sim.scenario.dynamics import Dynamics
+    from sim.scenario.models import Campus, Cell, Demography, Simulation, Teachers, Travel
+    from sim.scenario.resolved import ResolvedScenario
+
+    cs = [Campus(id=f"S{i}", name=f"S{i}", stage=st, locale=loc, x_km=x, y_km=y, classrooms=10, capacity=450,
+                 pupils=400, teachers=30, quality=0.0, reputation=0.0, legal_person=f"S{i}", floor_area_m2=1.0,
+                 sports_area_m2=1.0, equipment_value_yuan=1.0, multimedia_classrooms=1)
+          for i, (st, loc, x, y) in enumerate(campuses)]
+    ks = [Cell(id=f"K{i}", x_km=x, y_km=y, locale=loc, children=[10] * 15) for i, (loc, x, y) in enumerate(cells)]
+    return compile_network(ResolvedScenario(
+        name="t", title="t", source="<test>", digest="0" * 64, simulation=Simulation(), campuses=tuple(cs),
+        cells=tuple(ks), demography=Demography(), teachers=Teachers(), travel=Travel(), dynamics=Dynamics(),
+        groups=(), policies=(), data={}))

@@ -4,26 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import tiny_network as network
 
-from sim.network import compile_network
 from sim.processes.enrolment import admit, cohort_entrants, new_students
 from sim.processes.progression import UNPLACED
-from sim.scenario.dynamics import Choice, Dynamics
-from sim.scenario.models import Campus, Cell, Demography, Simulation, Teachers, Travel
-from sim.scenario.resolved import ResolvedScenario
-
-
-def network(campuses, cells):
-    """Compiled network of campuses (stage, locale, x, y) and cells (locale, x, y)."""
-    cs = [Campus(id=f"S{i}", name=f"S{i}", stage=st, locale=loc, x_km=x, y_km=y, classrooms=10, capacity=450,
-                 pupils=400, teachers=30, quality=0.0, reputation=0.0, legal_person=f"S{i}", floor_area_m2=1.0,
-                 sports_area_m2=1.0, equipment_value_yuan=1.0, multimedia_classrooms=1)
-          for i, (st, loc, x, y) in enumerate(campuses)]
-    ks = [Cell(id=f"K{i}", x_km=x, y_km=y, locale=loc, children=[10] * 15) for i, (loc, x, y) in enumerate(cells)]
-    return compile_network(ResolvedScenario(
-        name="t", title="t", source="<test>", digest="0" * 64, simulation=Simulation(), campuses=tuple(cs),
-        cells=tuple(ks), demography=Demography(), teachers=Teachers(), travel=Travel(), dynamics=Dynamics(),
-        groups=(), policies=(), data={}))
+from sim.scenario.dynamics import Choice
 
 
 # two primary campuses 3 km apart, a cell at each

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+from conftest import tiny_network
 
-from sim.network import compile_network
 from sim.processes.migration import migrate, nearest_town_cell
-from sim.scenario.dynamics import Dynamics, Migration
-from sim.scenario.models import Campus, Cell, Demography, Simulation, Teachers, Travel
-from sim.scenario.resolved import ResolvedScenario
+from sim.scenario.dynamics import Migration
 from sim.state import RELOCATED
 
 # campuses: 0 town primary, 1 rural primary, 2 town junior, 3 rural junior
@@ -19,19 +17,7 @@ CELLS = [("town", 0, 0), ("rural", 20, 0), ("urban", -60, 0)]
 N = 20_000
 
 
-def network():
-    cs = [Campus(id=f"S{i}", name=f"S{i}", stage=st, locale=loc, x_km=x, y_km=y, classrooms=10, capacity=450,
-                 pupils=400, teachers=30, quality=0.0, reputation=0.0, legal_person=f"S{i}", floor_area_m2=1.0,
-                 sports_area_m2=1.0, equipment_value_yuan=1.0, multimedia_classrooms=1)
-          for i, (st, loc, x, y) in enumerate(CAMPUSES)]
-    ks = [Cell(id=f"K{i}", x_km=x, y_km=y, locale=loc, children=[10] * 15) for i, (loc, x, y) in enumerate(CELLS)]
-    return compile_network(ResolvedScenario(
-        name="t", title="t", source="<test>", digest="0" * 64, simulation=Simulation(), campuses=tuple(cs),
-        cells=tuple(ks), demography=Demography(), teachers=Teachers(), travel=Travel(), dynamics=Dynamics(),
-        groups=(), policies=(), data={}))
-
-
-NET = network()
+NET = tiny_network(CAMPUSES, CELLS)
 
 
 def rural_pupils(grade=3):
@@ -91,3 +77,19 @@ def test_same_inputs_same_moves_whatever_the_order():
     c = migrate(**{k: v[perm] for k, v in p.items()}, **kw)
     assert np.array_equal(a.moved_to_town[perm], c.moved_to_town)
     assert not np.array_equal(a.moved_to_town, migrate(**p, **{**kw, "seed": 8}).moved_to_town)
+
+
+def test_preschool_children_follow_the_flight_and_are_conserved():
+    from sim.processes.migration import migrate_children
+    children = np.full((3, 15), 400)
+    ages = np.arange(6)
+    out = {}
+    for town_rep in (0.0, 1.0):
+        out[town_rep] = migrate_children(children, ages, np.array([town_rep, 0.0, 0.0, 0.0]), NET, Migration(),
+                                         0.0, seed=2, year=3)
+        assert out[town_rep].sum() == children.sum()
+        assert (out[town_rep][:, 6:] == children[:, 6:]).all()  # pupils' ages are not touched here
+        assert (out[town_rep][1, :6] <= 400).all() and (out[town_rep][2] == 400).all()  # only rural cells lose
+    moved_even, moved_gap = 2400 - out[0.0][1, :6].sum(), 2400 - out[1.0][1, :6].sum()
+    assert 0 < moved_even < moved_gap  # a better town school pulls more families, never fewer (same draws)
+    assert (out[1.0][1, :6] <= out[0.0][1, :6]).all()
