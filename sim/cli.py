@@ -210,6 +210,51 @@ def _print_run_summary(cy, years: int) -> None:
     console.print(t)
 
 
+BENCH_LABELS = {
+    "pupils": "在校生 pupils", "campuses": "校区 campuses", "years": "模拟年数 years",
+    "build_s": "生成地区 build, s", "wall_s": "模拟用时 wall, s", "student_years_per_s": "学生·年/秒 student-years/s",
+    "peak_rss_mb": "内存峰值 peak RSS, MB", "bytes_per_student": "每生字节 bytes/student",
+}
+
+
+@cli.command("bench")
+@click.option("--size", type=click.Choice(["county", "city", "province"]), default="county", show_default=True,
+              help="规模 / region size: county 4万生/60校, city 60万生/1,500校, province 500万生/12,000校")
+@click.option("--years", type=click.IntRange(1, 50), default=10, show_default=True, help="模拟年数 / simulated years")
+@click.option("--json", "as_json", is_flag=True, help="输出一行 JSON / print one JSON line")
+@click.option("--check", is_flag=True, help="未达标时退出码 1 / exit 1 when a target is missed")
+def bench_cmd(size: str, years: int, as_json: bool, check: bool) -> None:
+    """性能基准 / Benchmark: simulate a synthetic county, city or province in this process.
+
+    报告运行用时、学生·年/秒、内存峰值、每生字节及目标达成 / Reports wall time, student-years per
+    second, peak memory and bytes per student, against the targets for a 2-core machine.
+    """
+    from .bench import TARGETS, bench, check as check_targets
+
+    result = bench(size, years)
+    passed = check_targets(result)
+    if as_json:
+        click.echo(json.dumps(result))
+    else:
+        t = Table(title=f"基准 / benchmark: {size}, {years} 年 years", title_justify="left")
+        t.add_column("指标 measure")
+        t.add_column("值 value", justify="right")
+        t.add_column("目标 target", justify="right")
+        t.add_column("达标 met")
+        for key, label in BENCH_LABELS.items():
+            value = result[key]
+            shown = f"{value:,.3f}" if isinstance(value, float) and key.endswith("_s") else f"{value:,}"
+            op, bound = TARGETS.get(size, {}).get(key, ("", None))
+            target = "" if bound is None else f"{op} {bound:,.0f}" if bound >= 1000 else f"{op} {bound:g}"
+            mark = "" if key not in passed else ("[green]✓[/]" if passed[key] else "[bold red]✗[/]")
+            t.add_row(label, shown, target, mark)
+        console.print(t)
+        if not all(passed.values()):
+            console.print("[bold red]未达标 / target missed[/]")
+    if check and not all(passed.values()):
+        sys.exit(1)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the CLI; unexpected errors are reported without a traceback (exit 1)."""
     try:

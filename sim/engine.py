@@ -32,7 +32,7 @@ import simpy
 
 from . import rng
 from .errors import Problem, ScenarioError
-from .network import CompiledNetwork, compile_network
+from .network import CompiledNetwork, compile_choice, compile_network
 from .processes import enrolment, learning, migration, progression, reputation, teachers
 from .processes.classes import assign_classes, class_size_counts, form_classes
 from .scenario.campus_defaults import seats_per_classroom, teachers_needed
@@ -71,6 +71,16 @@ class Records:
 
     campus_year: list[dict[str, np.ndarray]] = field(default_factory=list)
     flows: list[dict] = field(default_factory=list)
+
+
+def _label_codes(values: np.ndarray, labels: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted distinct labels as str, int64 code of each value): ``values`` are labels, or indices
+    into ``labels``.  Codes follow the string order of the labels, so sorting codes sorts labels."""
+    if labels is None:
+        distinct, code = np.unique(np.asarray(values).astype(str), return_inverse=True)
+        return distinct, code.astype(np.int64).ravel()
+    distinct, code_of_label = np.unique(np.asarray(labels).astype(str), return_inverse=True)
+    return distinct, code_of_label.astype(np.int64).ravel()[np.asarray(values, dtype=np.int64)]
 
 
 class Simulation:
@@ -172,10 +182,10 @@ class Simulation:
                                   reputation=st.reputation, net=self.choice_net, params=self.scn.dynamics.migration,
                                   urbanisation_drift_pp=self.scn.demography.urbanisation_drift_pp,
                                   seed=self.seed, year=year)
-        self._flow_pairs("student", "relocation", self.cell_ids[s.cell[moves.moved_to_town]],
-                         self.cell_ids[moves.new_cell[moves.moved_to_town]])
-        self._flow_pairs("student", "backflow", self.cell_ids[s.cell[moves.returned]],
-                         self.cell_ids[moves.new_cell[moves.returned]])
+        self._flow_pairs("student", "relocation", s.cell[moves.moved_to_town], moves.new_cell[moves.moved_to_town],
+                         self.cell_ids, self.cell_ids)
+        self._flow_pairs("student", "backflow", s.cell[moves.returned], moves.new_cell[moves.returned],
+                         self.cell_ids, self.cell_ids)
         s.cell = moves.new_cell.astype(np.int32)
         s.flags = np.where(moves.moved_to_town, s.flags | RELOCATED, s.flags)
         s.flags = np.where(moves.returned, s.flags & ~RELOCATED, s.flags).astype(np.uint8)
@@ -213,7 +223,7 @@ class Simulation:
             np.add.at(enrol[:, grade - 1], adm.campus, 1)
             np.add.at(self._year_flows["overflow"], adm.campus[adm.overflow], 1)
             np.add.at(self._year_flows["outside"], adm.campus[adm.chose_outside_catchment], 1)
-            self._flow_pairs("student", flow, self.cell_ids[s.cell[rows]], self.ids[adm.campus])
+            self._flow_pairs("student", flow, s.cell[rows], adm.campus, self.cell_ids, self.ids)
 
     def _displace_from_closed(self) -> None:
         s = self.state.students
@@ -227,7 +237,7 @@ class Simulation:
                     adm = enrolment.admit(s.cell[rows], s.ses[rows], s.id[rows], part, seats, self.state.reputation,
                                           self.choice_net, None, self.scn.dynamics.choice, self.seed, self.year)
                     np.add.at(self._year_flows["overflow"], adm.campus[adm.overflow], 1)
-                    self._flow_pairs("student", "closure", self.ids[s.campus[rows]], self.ids[adm.campus])
+                    self._flow_pairs("student", "closure", s.campus[rows], adm.campus, self.ids, self.ids)
                     s.campus[rows] = adm.campus
 
     def _relieve_into(self, new: int) -> None:
@@ -259,7 +269,7 @@ class Simulation:
                 target[c] = neighbours[0]
         moved = target[t.campus] != t.campus
         if moved.any():
-            self._flow_pairs("teacher", "redeployment", self.ids[t.campus[moved]], self.ids[target[t.campus[moved]]])
+            self._flow_pairs("teacher", "redeployment", t.campus[moved], target[t.campus[moved]], self.ids, self.ids)
             t.campus = target[t.campus].astype(np.int32)
             t.owner = target[t.owner].astype(np.int32)
             t.years_here = np.where(moved, 0, t.years_here).astype(np.int8)
@@ -314,9 +324,11 @@ class Simulation:
 
     def _enrolment(self) -> np.ndarray:
         s = self.state.students
-        placed = s.campus >= 0
-        flat = np.bincount(s.campus[placed].astype(np.int64) * 9 + s.grade[placed] - 1, minlength=len(self.ids) * 9)
-        return flat.reshape(len(self.ids), 9)
+        key = s.campus.astype(np.int64)  # unplaced pupils (campus -1) fall in the first 9 bins, dropped
+        key *= 9
+        key += s.grade
+        key += 8
+        return np.bincount(key, minlength=(len(self.ids) + 1) * 9)[9:].reshape(len(self.ids), 9)
 
     def _capacity(self) -> np.ndarray:
         return np.round(self.state.classrooms * self.seats_per_room).astype(np.int64)
@@ -348,10 +360,10 @@ class Simulation:
     def _choice_network(self) -> CompiledNetwork:
         """Choice sets and catchments over open campuses only, as indices into all campuses."""
         open_idx = np.flatnonzero(self.state.open)
-        sub = compile_network(replace(self.scn, campuses=tuple(self.scn.campuses[i] for i in open_idx),
-                                      groups=(), policies=()))
-        mapped = np.where(sub.choice >= 0, open_idx[np.maximum(sub.choice, 0)], -1).astype(np.int32)
-        return replace(self.net, choice=mapped, choice_km=sub.choice_km, choice_min=sub.choice_min,
+        choice, choice_km, choice_min = compile_choice(
+            replace(self.scn, campuses=tuple(self.scn.campuses[i] for i in open_idx), groups=(), policies=()))
+        mapped = np.where(choice >= 0, open_idx[np.maximum(choice, 0)], -1).astype(np.int32)
+        return replace(self.net, choice=mapped, choice_km=choice_km, choice_min=choice_min,
                        catchment=mapped[:, :, 0])
 
     # -- recording -----------------------------------------------------------------------------
@@ -360,12 +372,24 @@ class Simulation:
         return {"year": self.year, "kind": kind, "flow": flow, "origin": str(origin),
                 "destination": str(destination), "count": count}
 
-    def _flow_pairs(self, kind: str, flow: str, origin: np.ndarray, destination: np.ndarray) -> None:
+    def _flow_pairs(self, kind: str, flow: str, origin: np.ndarray, destination: np.ndarray,
+                    origin_ids: np.ndarray | None = None, destination_ids: np.ndarray | None = None) -> None:
+        """One flow row per distinct (origin, destination) pair, in label order, with its count.
+
+        ``origin`` and ``destination`` are labels, or indices into ``origin_ids`` / ``destination_ids``
+        when these are given: pairs are then counted on integer codes (ranks of the labels), and
+        labels are looked up once per distinct pair, not once per pupil.
+        """
         if len(origin) == 0:
             return
-        pairs, counts = np.unique(np.column_stack([origin.astype(str), destination.astype(str)]), axis=0,
-                                  return_counts=True)
-        self.records.flows.extend(self._flow_row(kind, flow, o, d, int(c)) for (o, d), c in zip(pairs, counts))
+        o_labels, o_code = _label_codes(origin, origin_ids)
+        d_labels, d_code = _label_codes(destination, destination_ids)
+        keys, counts = np.unique(o_code * len(d_labels) + d_code, return_counts=True)
+        year = self.year
+        self.records.flows.extend(
+            {"year": year, "kind": kind, "flow": flow, "origin": o, "destination": d, "count": c}
+            for o, d, c in zip(o_labels[keys // len(d_labels)].tolist(), d_labels[keys % len(d_labels)].tolist(),
+                               counts.tolist()))
 
     def _record(self) -> None:
         st, s, t = self.state, self.state.students, self.state.teachers

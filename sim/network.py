@@ -394,8 +394,7 @@ def compile_network(scn: ResolvedScenario, graph: nx.MultiDiGraph | None = None)
 
     locale = _codes((c.locale for c in campuses), LOCALES)
     stage = _codes((c.stage for c in campuses), STAGES)
-    choice, choice_km = choice_sets(scn)
-    choice_min = _with_minutes(choice, choice_km, locale, scn.travel)
+    choice, choice_km, choice_min = compile_choice(scn)
     xy, cell_xy = _campus_xy(scn), _cell_xy(scn)
     return CompiledNetwork(
         campus_ids=np.array([c.id for c in campuses], dtype=str),
@@ -414,9 +413,17 @@ def compile_network(scn: ResolvedScenario, graph: nx.MultiDiGraph | None = None)
         cell_ids=np.array([c.id for c in scn.cells], dtype=str),
         cell_x_km=cell_xy[:, 0].copy(), cell_y_km=cell_xy[:, 1].copy(),
         cell_locale=_codes((c.locale for c in scn.cells), LOCALES),
-        choice=choice.astype(np.int32), choice_km=choice_km.astype(np.float32),
-        choice_min=choice_min.astype(np.float32), catchment=choice[:, :, 0].astype(np.int32),
+        choice=choice, choice_km=choice_km, choice_min=choice_min, catchment=choice[:, :, 0].copy(),
     )
+
+
+def compile_choice(scn: ResolvedScenario) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The choice-set arrays of :class:`CompiledNetwork` (``choice`` int32, ``choice_km`` and
+    ``choice_min`` float32) straight from k-d tree queries, without building the graph: the engine
+    recompiles them whenever campuses open or close."""
+    choice, choice_km = choice_sets(scn)
+    choice_min = _with_minutes(choice, choice_km, _codes((c.locale for c in scn.campuses), LOCALES), scn.travel)
+    return choice.astype(np.int32), choice_km.astype(np.float32), choice_min.astype(np.float32)
 
 
 # --------------------------------------------------------------------------------------------

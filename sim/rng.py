@@ -34,31 +34,52 @@ _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 _K = [np.uint64(c) for c in (0xBF58476D1CE4E5B9, 0x94D049BB133111EB, 0xD6E8FEB86659FD93, 0xCA5A826395121157)]
 
 
-def _mix(x: np.ndarray) -> np.ndarray:
-    """SplitMix64 finaliser: a bijective avalanche on uint64 (wrapping arithmetic)."""
-    x = (x ^ (x >> np.uint64(30))) * _K[0]
-    x = (x ^ (x >> np.uint64(27))) * _K[1]
-    return x ^ (x >> np.uint64(31))
+def _mix(x) -> np.ndarray:
+    """SplitMix64 finaliser: a bijective avalanche on uint64 (wrapping arithmetic), on a copy."""
+    return _mix_inplace(np.array(x, dtype=np.uint64))
+
+
+def _mix_inplace(x: np.ndarray) -> np.ndarray:
+    """SplitMix64 finaliser of a uint64 array, overwriting it (fewer temporary arrays)."""
+    x ^= x >> np.uint64(30)
+    x *= _K[0]
+    x ^= x >> np.uint64(27)
+    x *= _K[1]
+    x ^= x >> np.uint64(31)
+    return x
 
 
 def _bits(seed: int, stream: str, year: int, ids: np.ndarray, slot: int) -> np.ndarray:
     with np.errstate(over="ignore"):
         key = _mix(np.uint64(seed & 0xFFFFFFFFFFFFFFFF) * _K[2] + np.uint64(STREAMS[stream]) * _GOLDEN)
         key = _mix(key ^ (np.uint64(year & 0xFFFFFFFF) * _K[3] + np.uint64(slot & 0xFFFFFFFF)))
-        return _mix(key ^ (np.asarray(ids, dtype=np.uint64) * _GOLDEN))
+        x = np.asarray(ids).astype(np.uint64)  # a fresh array, mixed in place
+        x *= _GOLDEN
+        x ^= key
+        return _mix_inplace(x)
 
 
 def uniform(seed: int, stream: str, year: int, ids: np.ndarray, slot: int = 0) -> np.ndarray:
     """Uniform draws in (0, 1), one per id, keyed by (seed, stream, year, id, slot)."""
-    return ((_bits(seed, stream, year, ids, slot) >> np.uint64(11)).astype(np.float64) + 0.5) * 2.0**-53
+    bits = _bits(seed, stream, year, ids, slot)
+    bits >>= np.uint64(11)
+    u = bits.astype(np.float64)
+    u += 0.5
+    u *= 2.0**-53
+    return u
 
 
 def normal(seed: int, stream: str, year: int, ids: np.ndarray, slot: int = 0) -> np.ndarray:
     """Standard normal draws, one per id (inverse CDF of :func:`uniform`)."""
-    return ndtri(uniform(seed, stream, year, ids, slot))
+    u = uniform(seed, stream, year, ids, slot)
+    return ndtri(u, out=u)
 
 
 def gumbel(seed: int, stream: str, year: int, ids: np.ndarray, slot: int = 0) -> np.ndarray:
     """Standard Gumbel draws (for multinomial-logit choices by argmax of utility + Gumbel)."""
-    return -np.log(-np.log(uniform(seed, stream, year, ids, slot)))
+    u = uniform(seed, stream, year, ids, slot)
+    np.log(u, out=u)
+    np.negative(u, out=u)
+    np.log(u, out=u)
+    return np.negative(u, out=u)
 

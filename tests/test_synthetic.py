@@ -238,3 +238,13 @@ def test_random_specs_give_exact_totals(counts, primary, junior, seed, towns, vi
         assert abs(by_stage[0] - primary) <= 2 + 0.01 * primary
     if districts and len(campuses) >= districts:
         assert len({c.district for c in campuses}) == districts
+
+
+def test_nearest_point_matches_brute_force_argmin_including_ties():
+    from sim.scenario.synthetic import _nearest_point
+    rs = np.random.default_rng(3)
+    for t in range(100):
+        points = rs.integers(-3, 4, (rs.integers(1, 40), 2)).astype(float) if t % 2 else rs.normal(size=(30, 2))
+        query = rs.integers(-3, 4, (rs.integers(0, 30), 2)).astype(float)
+        brute = [int(np.argmin(np.hypot(*(points - q).T))) for q in query]
+        assert _nearest_point(points, query).tolist() == brute

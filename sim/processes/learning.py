@@ -38,10 +38,17 @@ def yearly_gain(achievement: np.ndarray, ids: np.ndarray, class_key: np.ndarray,
     campus_skill: mean teacher value added per campus; campus_resources: resources ÷ standard per campus.
     """
     mean_k, size_k = class_means(class_key, achievement, n_classes)
-    crowd = np.maximum(size_k - class_standard, 0)[class_key]
-    peer = mean_k[class_key] - achievement.mean() if len(achievement) else 0.0
-    return (campus_skill[campus]
-            - params.class_size_effect * crowd
-            + params.peer_effect * PEER_YEARLY * peer
-            + params.facilities_effect * (np.minimum(campus_resources, 1.0) - 1.0)[campus]
-            + params.noise_sd * rng.normal(seed, "learning", year, ids))
+    if len(achievement) == 0:
+        return np.zeros(0)
+    # the terms added in the order written above, in place (the same floating-point operations)
+    gain = np.asarray(campus_skill[campus], dtype=np.float64)
+    gain -= params.class_size_effect * np.maximum(size_k - class_standard, 0)[class_key]
+    peer = mean_k[class_key]
+    peer -= achievement.mean()
+    peer *= params.peer_effect * PEER_YEARLY
+    gain += peer
+    gain += (params.facilities_effect * (np.minimum(campus_resources, 1.0) - 1.0))[campus]
+    noise = rng.normal(seed, "learning", year, ids)
+    noise *= params.noise_sd
+    gain += noise
+    return gain

@@ -82,13 +82,15 @@ def nearest_town_cell(net: CompiledNetwork) -> np.ndarray:
 def _flight(cell: np.ndarray, part: np.ndarray, reputation: np.ndarray, net: CompiledNetwork, params: Migration,
             urbanisation_drift_pp: float) -> tuple[np.ndarray, np.ndarray]:
     """(destination cell, yearly flight probability) of families in ``cell`` looking at ``part``;
-    probability 0 outside rural cells (equation in the module docstring)."""
-    town = nearest_town_cell(net)[cell]
-    rural = (net.cell_locale[cell] == RURAL) & (town >= 0)
-    dest = np.where(rural, town, cell)
-    gap = np.maximum(0.0, reputation[net.catchment[part, dest]] - reputation[net.catchment[part, cell]])
+    probability 0 outside rural cells (equation in the module docstring).  Both depend on the cell
+    and part only: they are computed once per (part, cell) and then looked up per family."""
+    town = nearest_town_cell(net)
+    rural = (net.cell_locale == RURAL) & (town >= 0)
+    dest = np.where(rural, town, np.arange(net.n_cells, dtype=np.int64))
+    gap = np.maximum(0.0, reputation[net.catchment[:, dest]] - reputation[net.catchment])  # (part, cell)
     p = params.flight_rate * np.exp(params.gap_elasticity * gap) + DRIFT_SHARE * urbanisation_drift_pp / 100.0
-    return dest, np.where(rural, np.clip(p, 0.0, MAX_YEARLY_PROBABILITY), 0.0)
+    p = np.where(rural, np.clip(p, 0.0, MAX_YEARLY_PROBABILITY), 0.0)
+    return dest[cell], p[part, cell]
 
 
 def migrate(*, cell: np.ndarray, origin_cell: np.ndarray, flags: np.ndarray, grade: np.ndarray, ids: np.ndarray,
@@ -112,13 +114,16 @@ def migrate(*, cell: np.ndarray, origin_cell: np.ndarray, flags: np.ndarray, gra
     dest, p = _flight(cell, part, reputation, net, params, urbanisation_drift_pp)
     moved = draw < p
 
-    def rep(cells: np.ndarray) -> np.ndarray:
-        return reputation[net.catchment[part, cells]]
+    away = np.flatnonzero(((np.asarray(flags) & RELOCATED) != 0) & (cell != origin_cell)
+                          & (net.cell_locale[cell] != RURAL))  # only these can return
 
-    away = ((np.asarray(flags) & RELOCATED) != 0) & (cell != origin_cell) & (net.cell_locale[cell] != RURAL)
+    def rep(cells: np.ndarray) -> np.ndarray:
+        return reputation[net.catchment[part[away], cells[away]]]
+
     edge = rep(origin_cell) - rep(cell)
     q = np.where(edge >= -AS_GOOD_MARGIN, params.backflow_rate * np.exp(params.gap_elasticity * edge), 0.0)
-    returned = away & (draw < np.minimum(q, MAX_YEARLY_PROBABILITY))
+    returned = np.zeros(len(cell), dtype=bool)
+    returned[away] = draw[away] < np.minimum(q, MAX_YEARLY_PROBABILITY)
 
     new_cell = np.where(moved, dest, np.where(returned, origin_cell, cell)).astype(np.int32)
     return Moves(new_cell=new_cell, moved_to_town=moved, returned=returned)

@@ -33,6 +33,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from scipy.spatial import cKDTree
 
 from ..apportion import largest_remainder
 from ..stages import AGES, ENTRY_AGE, STANDARD_CLASS_SIZE, births_series, grade_weights, split_by_grade
@@ -330,17 +331,23 @@ def _region_cells(rng: np.random.Generator, campuses: list[Campus], by_grade: li
     points = {"urban": np.array([[c.x_km, c.y_km] for c in urban]).reshape(-1, 2), "town": seats, "rural": villages}
     school_age = {l: np.zeros((len(points[l]), 9), dtype=int) for l in LOCALES}
     attached = {l: np.zeros(len(points[l]), dtype=bool) for l in LOCALES}
-    for c, grades in zip(campuses, by_grade):
-        nearest = int(np.argmin(np.hypot(*(points[c.locale] - [c.x_km, c.y_km]).T)))
-        school_age[c.locale][nearest] += grades
-        attached[c.locale][nearest] = True
+    campus_locale = np.array([c.locale for c in campuses])
+    campus_xy = np.array([[c.x_km, c.y_km] for c in campuses], dtype=float).reshape(-1, 2)
+    for locale in LOCALES:
+        rows = np.flatnonzero(campus_locale == locale)
+        if rows.size == 0:
+            continue
+        nearest = _nearest_point(points[locale], campus_xy[rows])
+        np.add.at(school_age[locale], nearest, np.asarray(by_grade)[rows])
+        attached[locale][nearest] = True
     nine = grade_weights("nine_year", start_year, demography.births, demography.births_trend)
     for locale in LOCALES:  # cells without a campus: their children are pupils of the nearest attached cell
         home = np.flatnonzero(attached[locale])
-        for j in np.flatnonzero(~attached[locale]):
+        lone = np.flatnonzero(~attached[locale])
+        nearest_home = home[_nearest_point(points[locale][home], points[locale][lone])] if home.size else lone
+        for j, k in zip(lone, nearest_home):
             school = _split(int(rng.integers(UNSCHOOLED_CELL_CHILDREN[0], UNSCHOOLED_CELL_CHILDREN[1] + 1)), nine)
             if home.size:
-                k = home[np.argmin(np.hypot(*(points[locale][home] - points[locale][j]).T))]
                 school = np.minimum(school, school_age[locale][k])
                 school_age[locale][k] -= school
             school_age[locale][j] = school
@@ -354,6 +361,40 @@ def _region_cells(rng: np.random.Generator, campuses: list[Campus], by_grade: li
                 ses=demography.ses_mean.of(locale) + float(rng.normal(0.0, SES_NOISE_SD)),
             ))
     return cells
+
+
+NEAREST_CANDIDATES = 8
+"""k-d tree candidates checked exactly by :func:`_nearest_point`."""
+
+
+def _nearest_point(points: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """Index of the nearest of ``points`` to each ``query`` point, exactly as ``argmin`` of ``np.hypot``
+    over all points would give it (the first one on ties).
+
+    A k-d tree proposes the nearest ``NEAREST_CANDIDATES``; their ``np.hypot`` distances pick the
+    winner.  Where a point outside the candidates could tie or win within rounding (the last
+    candidate is not clearly farther than the winner), that query is checked against all points.
+    """
+    points, query = np.asarray(points, dtype=float).reshape(-1, 2), np.asarray(query, dtype=float).reshape(-1, 2)
+    if len(query) == 0:
+        return np.zeros(0, dtype=np.int64)
+
+    def exact(q: np.ndarray, cand: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        d = np.hypot(points[cand, 0] - q[:, None, 0], points[cand, 1] - q[:, None, 1])
+        d = np.where(cand < len(points), d, np.inf)
+        best = np.min(d, axis=1)
+        first = np.where(d == best[:, None], cand, np.iinfo(np.int64).max).min(axis=1)  # lowest index on ties
+        return first, best
+
+    k = min(NEAREST_CANDIDATES, len(points))
+    if k == len(points):
+        return exact(query, np.broadcast_to(np.arange(len(points)), (len(query), len(points))))[0]
+    tree_d, cand = cKDTree(points).query(query, k=k)
+    out, best = exact(query, cand)
+    unsure = np.flatnonzero(~(tree_d[:, -1] * (1 - 1e-9) > best * (1 + 1e-9)))
+    for i in unsure:  # rare: check every point
+        out[i] = exact(query[i:i + 1], np.arange(len(points))[None, :])[0][0]
+    return out
 
 
 def _split(total: int, weights: np.ndarray) -> np.ndarray:
