@@ -39,7 +39,7 @@ from .scenario.campus_defaults import seats_per_classroom, teachers_needed
 from .scenario.models import AddClassrooms, CloseCampus, OpenCampus, SetAllowance
 from .scenario.resolved import ResolvedScenario
 from .stages import ENTRY_AGE, LARGE_CLASS, RESOURCE_STANDARDS, SUPER_LARGE_CLASS, standard_sizes
-from .state import RELOCATED, State, Students, initial_state
+from .state import RELOCATED, State, initial_state
 
 WEEKS_PER_YEAR = 52
 WEEK = {"policy": 34, "start": 35, "semester": 55, "assessment": 75, "staffing": 78}
@@ -209,36 +209,38 @@ class Simulation:
         self._admit_unplaced()
 
     def _admit_unplaced(self) -> None:
-        st = self.state
-        s = st.students
+        s = self.state.students
         enrol = self._enrolment()
-        for grade, part, flow in ((1, 0, "entry"), (7, 1, "junior_entry")):
+        for grade, flow in ((1, "entry"), (7, "junior_entry")):
             rows = np.flatnonzero((s.campus == progression.UNPLACED) & (s.grade == grade))
-            if rows.size == 0:
-                continue
-            seats = np.maximum(self._grade_capacity() - enrol[:, grade - 1], 0) * st.open
-            adm = enrolment.admit(s.cell[rows], s.ses[rows], s.id[rows], part, seats, st.reputation,
-                                  self.choice_net, None, self.scn.dynamics.choice, self.seed, self.year)
-            s.campus[rows] = adm.campus
-            np.add.at(enrol[:, grade - 1], adm.campus, 1)
-            np.add.at(self._year_flows["overflow"], adm.campus[adm.overflow], 1)
-            np.add.at(self._year_flows["outside"], adm.campus[adm.chose_outside_catchment], 1)
-            self._flow_pairs("student", flow, s.cell[rows], adm.campus, self.cell_ids, self.ids)
+            if rows.size:
+                adm = self._place(rows, grade, enrol)
+                np.add.at(self._year_flows["outside"], adm.campus[adm.chose_outside_catchment], 1)
+                self._flow_pairs("student", flow, s.cell[rows], adm.campus, self.cell_ids, self.ids)
+                s.campus[rows] = adm.campus
 
     def _displace_from_closed(self) -> None:
         s = self.state.students
         displaced = ~self.state.open[np.maximum(s.campus, 0)] & (s.campus >= 0)
         if displaced.any():
+            enrol = self._enrolment()
             for grade in range(1, 10):
                 rows = np.flatnonzero(displaced & (s.grade == grade))
                 if rows.size:
-                    part = 0 if grade <= 6 else 1
-                    seats = np.maximum(self._grade_capacity() - self._enrolment()[:, grade - 1], 0) * self.state.open
-                    adm = enrolment.admit(s.cell[rows], s.ses[rows], s.id[rows], part, seats, self.state.reputation,
-                                          self.choice_net, None, self.scn.dynamics.choice, self.seed, self.year)
-                    np.add.at(self._year_flows["overflow"], adm.campus[adm.overflow], 1)
+                    adm = self._place(rows, grade, enrol)
                     self._flow_pairs("student", "closure", s.campus[rows], adm.campus, self.ids, self.ids)
                     s.campus[rows] = adm.campus
+
+    def _place(self, rows: np.ndarray, grade: int, enrol: np.ndarray) -> enrolment.Admission:
+        """Admit pupils ``rows`` into ``grade`` at open campuses' free seats; count them in ``enrol``
+        (campus × grade, updated in place) and their overflow in this year's record."""
+        s, st = self.state.students, self.state
+        seats = np.maximum(self._grade_capacity() - enrol[:, grade - 1], 0) * st.open
+        adm = enrolment.admit(s.cell[rows], s.ses[rows], s.id[rows], int(grade >= 7), seats, st.reputation,
+                              self.choice_net, None, self.scn.dynamics.choice, self.seed, self.year)
+        np.add.at(enrol[:, grade - 1], adm.campus, 1)
+        np.add.at(self._year_flows["overflow"], adm.campus[adm.overflow], 1)
+        return adm
 
     def _relieve_into(self, new: int) -> None:
         """分流: a newly opened campus takes the pupils above capacity of its crowded neighbours
@@ -282,7 +284,7 @@ class Simulation:
         self.class_standard = np.repeat(self.standard.ravel(), self.classes.ravel())
 
     def _learn(self, half: int) -> None:
-        st, s, dyn = self.state, self.state.students, self.scn.dynamics
+        s, dyn = self.state.students, self.scn.dynamics
         gain = learning.yearly_gain(s.achievement.astype(float), s.id, self.class_key, self.n_classes,
                                     self.class_standard, s.campus, self._campus_skill(), self._resource_ratio(),
                                     dyn.learning, self.seed, 2 * self.year + half)
