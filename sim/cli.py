@@ -6,6 +6,7 @@ exits with code 2 and located messages; it never prints a traceback.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
@@ -17,6 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from .atomic import write_text_atomic
 from .errors import ScenarioError
 from .labels import LOCALE_LABEL, MODE_LABEL, NETWORK_STAT_LABEL, STAGE_LABEL
 from .scenario import Scenario, load_scenario
@@ -146,46 +148,157 @@ def network(scenarios: tuple[Path, ...], out_dir: Path, overrides: tuple[str, ..
         click.echo(f"地图 map: {html}")
 
 
+WORKERS_HELP = "并行进程数 / worker processes (default: all cores; results are identical for any number)"
+CSV_HELP = "同时输出 CSV / also write every table as CSV (UTF-8, opens in Excel)"
+RESUME_NOTE = "中断后用同一 --out 重新运行即可续算 / rerun with the same --out to resume an interrupted batch."
+
+
+def _load_all(paths: tuple[Path, ...], overrides: list[str]) -> list:
+    """Load and check every scenario, reporting all problems; exit 2 if any file has problems."""
+    from .engine import check_supported
+
+    loaded, failed = [], False
+    for path in paths:
+        try:
+            scn = load_scenario(path, overrides)
+            check_supported(scn)
+            loaded.append(scn)
+        except ScenarioError as exc:
+            _report(exc)
+            failed = True
+    if failed:
+        sys.exit(2)
+    return loaded
+
+
+def _run_batch(jobs: list, workers: int, cache: Path, title: str) -> list:
+    from rich.progress import Progress
+
+    from .runner import run_jobs
+
+    with Progress(console=err_console, transient=True) as bar:
+        task = bar.add_task(title, total=len(jobs))
+        return run_jobs(jobs, workers, progress=lambda: bar.advance(task), cache=cache)
+
+
 @cli.command("run")
 @click.argument("scenario", type=click.Path(path_type=Path))
 @click.option("--years", type=click.IntRange(1, 50), help="模拟年数 / simulated years (default: the scenario's)")
 @click.option("--replicates", type=click.IntRange(1, 10_000), help="重复次数 / replicates (default: the scenario's)")
 @click.option("--seed", type=click.IntRange(0), help="基础种子 / base seed (default: the scenario's)")
-@click.option("--workers", type=click.IntRange(1, 256), default=1, show_default=True,
-              help="并行进程数 / worker processes (results are identical for any number)")
+@click.option("--workers", type=click.IntRange(1, 256), default=os.cpu_count() or 1, show_default="all cores",
+              help=WORKERS_HELP)
 @click.option("--out", "out_dir", type=click.Path(path_type=Path),
               help="输出目录 / output folder (default: a new folder under outputs/)")
+@click.option("--csv", "csv", is_flag=True, help=CSV_HELP)
 @click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
 def run_cmd(scenario: Path, years: int | None, replicates: int | None, seed: int | None, workers: int,
-            out_dir: Path | None, overrides: tuple[str, ...]) -> None:
-    """运行情景 / Run a scenario: campus_year.parquet, flows.parquet and manifest.json.
+            out_dir: Path | None, csv: bool, overrides: tuple[str, ...]) -> None:
+    """运行情景 / Run a scenario: tables, metrics with 95 % intervals, and manifest.json.
 
     逐年模拟招生、择校、迁移、班额、学习与教师流动 / Simulates enrolment, choice, migration,
-    class sizes, learning and teachers year by year, for each replicate.
+    class sizes, learning and teachers year by year, for each replicate.  Writes campus_year,
+    grade_year, flows and metrics (.parquet), metrics_summary.parquet (mean and 95 % interval per
+    metric and year) and manifest.json.
     """
-    from rich.progress import Progress
-
-    from .engine import check_supported
-    from .results import replicate_seed, write_manifest, write_tables
-    from .runner import run_replicates
+    from .comparison import metric_summary
+    from .results import write_manifest, write_tables
+    from .runner import concat_runs, replicate_jobs
 
     extra = [f"simulation.{k}={v}" for k, v in (("years", years), ("replicates", replicates), ("seed", seed))
              if v is not None]
-    try:
-        scn = load_scenario(scenario, list(overrides) + extra)
-        check_supported(scn)
-    except ScenarioError as exc:
-        _report(exc)
-        sys.exit(2)
+    (scn,) = _load_all((scenario,), list(overrides) + extra)
     sim = scn.simulation
     out_dir = out_dir or Path("outputs") / f"run_{scn.name}_{datetime.now():%Y%m%d-%H%M%S}"
-    with Progress(console=err_console, transient=True) as bar:
-        task = bar.add_task(f"模拟 simulating {escape(scn.name)}", total=sim.replicates)
-        frames = run_replicates(scn, sim.replicates, workers, progress=lambda: bar.advance(task))
-    write_tables(out_dir, frames)
-    write_manifest(out_dir, scn, [replicate_seed(sim.seed, r) for r in range(sim.replicates)], sim.years)
+    jobs = replicate_jobs(scn, sim.replicates)
+    frames = concat_runs(_run_batch(jobs, workers, out_dir / ".runs", f"模拟 simulating {escape(scn.name)}"))
+    frames["metrics_summary"] = metric_summary(frames["metrics"])
+    write_tables(out_dir, frames, csv)
+    write_manifest(out_dir, scn, [job.seed for job in jobs], sim.years)
     _print_run_summary(frames["campus_year"], sim.years)
     click.echo(f"结果 results: {out_dir}")
+
+
+@cli.command("compare")
+@click.argument("scenarios", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--replicates", type=click.IntRange(2, 10_000),
+              help="重复次数 / replicates per scenario (default: the first scenario's)")
+@click.option("--years", type=click.IntRange(1, 50), help="模拟年数 / simulated years (default: the first scenario's)")
+@click.option("--seed", type=click.IntRange(0), help="基础种子 / base seed shared by all (default: the first scenario's)")
+@click.option("--workers", type=click.IntRange(1, 256), default=os.cpu_count() or 1, show_default="all cores",
+              help=WORKERS_HELP)
+@click.option("--out", "out_dir", type=click.Path(path_type=Path),
+              help="输出目录 / output folder (default: a new folder under outputs/)")
+@click.option("--csv", "csv", is_flag=True, help=CSV_HELP)
+@click.option("--independent-seeds", is_flag=True,
+              help="各情景独立种子(仅用于检验共同随机数的作用)/ give each scenario its own seeds "
+                   "(only to see what common random numbers buy)")
+@click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
+def compare_cmd(scenarios: tuple[Path, ...], replicates: int | None, years: int | None, seed: int | None,
+                workers: int, out_dir: Path | None, csv: bool, independent_seeds: bool,
+                overrides: tuple[str, ...]) -> None:
+    """比较情景 / Compare scenarios on common random numbers; the first is the reference.
+
+    每个情景在相同种子上重复运行，差值为配对差及其95%区间 / Every scenario runs on the same
+    seeds; differences are paired against the first scenario, with 95 % intervals.  Writes
+    comparison.parquet, summary.txt and manifest.json, and each scenario's tables in a sub-folder.
+    """
+    import pandas as pd
+
+    from .briefing import footnotes, summary_rows
+    from .comparison import comparison_table
+    from .results import write_manifest, write_tables
+    from .runner import comparison_jobs, concat_runs
+
+    if len(scenarios) < 2:
+        raise click.UsageError("至少两个情景 / at least two scenarios: the reference first, then the plans")
+    scns = _load_all(scenarios, list(overrides))
+    names = [scn.name for scn in scns]
+    if len(set(names)) < len(names):
+        err_console.print("[bold red]情景名重复 / two scenarios share a name:[/] "
+                          + escape(", ".join(f"{s.source} → {s.name}" for s in scns))
+                          + "\n  请在文件中设置不同的 name / give each file its own `name:`")
+        sys.exit(2)
+    ref = scns[0].simulation
+    replicates, years = replicates or ref.replicates, years or ref.years
+    base = ref.seed if seed is None else seed
+    if replicates < 2:
+        raise click.UsageError("比较至少需要2次重复 / a comparison needs at least 2 replicates (--replicates)")
+    out_dir = out_dir or Path("outputs") / f"compare_{'_vs_'.join(names)}_{datetime.now():%Y%m%d-%H%M%S}"
+    jobs = comparison_jobs(scns, replicates, years, base, common=not independent_seeds)
+    results = _run_batch(jobs, workers, out_dir / ".runs", f"比较 comparing {len(scns)} 情景 scenarios")
+    metrics = []
+    for scn in scns:
+        mine = [(job, res) for job, res in zip(jobs, results) if job.scn is scn]
+        frames = concat_runs([res for _, res in mine])
+        write_tables(out_dir / scn.name, frames, csv)
+        write_manifest(out_dir / scn.name, scn, [job.seed for job, _ in mine], years,
+                       base_seed=mine[0][0].base_seed,
+                       extra={"comparison": {"reference": names[0], "scenarios": names,
+                                             "common_random_numbers": not independent_seeds}})
+        metrics.append(frames["metrics"])
+    metrics = pd.concat(metrics, ignore_index=True)
+    comparison = comparison_table(metrics, names)
+    write_tables(out_dir, {"comparison": comparison}, csv)
+    text = _print_comparison(scns, summary_rows(comparison, metrics, names), footnotes(names, replicates))
+    write_text_atomic(out_dir / "summary.txt", text)
+    click.echo(f"结果 results: {out_dir}")
+
+
+def _print_comparison(scns: list, rows: list[tuple[str, list[str]]], notes: list[str]) -> str:
+    """Print the comparison summary; return it as plain text (for summary.txt)."""
+    t = Table(title="情景比较 / scenario comparison", title_justify="left", show_lines=True)
+    t.add_column("指标 measure", ratio=3, min_width=24, overflow="fold")
+    for i, scn in enumerate(scns):
+        t.add_column(escape(f"{scn.name}{' (参照 reference)' if i == 0 else ''}"), justify="right", ratio=2)
+    for label, cells in rows:
+        t.add_row(escape(label), *map(escape, cells))
+    recorder = Console(record=True, width=max(120, 40 + 34 * len(scns)), file=io.StringIO())
+    for target in (console, recorder):
+        target.print(t)
+        for note in notes:
+            target.print(escape(note))
+    return recorder.export_text()
 
 
 def _print_run_summary(cy, years: int) -> None:
@@ -208,6 +321,26 @@ def _print_run_summary(cy, years: int) -> None:
     for label, values in rows.items():
         t.add_row(label, *values)
     console.print(t)
+
+
+@cli.command("metrics")
+@click.option("--markdown", is_flag=True, help="输出 Markdown (docs/METRICS.md) / print the catalogue as Markdown")
+def metrics_cmd(markdown: bool) -> None:
+    """指标目录 / The metric catalogue: key, label, unit, levels and definition of every metric."""
+    from .metrics.catalogue import CATALOGUE, FAMILIES
+    from .metrics.catalogue import markdown as as_markdown
+
+    if markdown:
+        click.echo(as_markdown())
+        return
+    for family, title in FAMILIES.items():
+        t = Table(title=escape(title), title_justify="left", show_lines=True)
+        for col in ("键 key", "名称 label", "单位 unit", "层级 levels", "定义 definition"):
+            t.add_column(col, overflow="fold")
+        for m in CATALOGUE.values():
+            if m.family == family:
+                t.add_row(m.key, escape(m.label), m.unit, ", ".join(m.levels), escape(m.definition))
+        console.print(t)
 
 
 BENCH_LABELS = {

@@ -32,13 +32,13 @@ import simpy
 
 from . import rng
 from .errors import Problem, ScenarioError
-from .network import CompiledNetwork, compile_choice, compile_network
+from .network import ROLES, CompiledNetwork, compile_choice, compile_network
 from .processes import enrolment, learning, migration, progression, reputation, teachers
 from .processes.classes import assign_classes, class_size_counts, form_classes
 from .scenario.campus_defaults import seats_per_classroom, teachers_needed
-from .scenario.models import AddClassrooms, CloseCampus, OpenCampus, SetAllowance
+from .scenario.models import LOCALES, AddClassrooms, CloseCampus, OpenCampus, SetAllowance
 from .scenario.resolved import ResolvedScenario
-from .stages import ENTRY_AGE, LARGE_CLASS, RESOURCE_STANDARDS, SUPER_LARGE_CLASS, standard_sizes
+from .stages import ENTRY_AGE, LARGE_CLASS, RESOURCE_STANDARDS, SCALE_MEAN, SCALE_SD, SUPER_LARGE_CLASS, standard_sizes
 from .state import RELOCATED, State, initial_state
 
 WEEKS_PER_YEAR = 52
@@ -46,6 +46,7 @@ WEEK = {"policy": 34, "start": 35, "semester": 55, "assessment": 75, "staffing":
 """Week of each calendar event, counted from the start of the simulated year's calendar year."""
 
 RESOURCE_KEYS = tuple(RESOURCE_STANDARDS)
+FLOOR = RESOURCE_KEYS.index("floor_area_m2")
 
 RELIEF_LOTTERY_SLOT = 300
 """``rng`` slot (stream "choice") of the lottery that orders pupils moving to a newly opened campus
@@ -64,23 +65,58 @@ def check_supported(scn: ResolvedScenario) -> None:
             f"mode {g.mode} in group '{g.id}' ({len(grouped)} group(s))")])
 
 
+def county_town_km(net: CompiledNetwork) -> np.ndarray:
+    """Straight-line km from each campus to the county town: its nearest urban campus, or nearest
+    town campus when the region has no urban one (0 for those campuses themselves)."""
+    locale = net.campus_locale
+    seat = np.flatnonzero(locale == 0)
+    if seat.size == 0:
+        seat = np.flatnonzero(locale == 1)
+    if seat.size == 0:
+        return np.zeros(len(locale))
+    dx = net.campus_x_km[:, None] - net.campus_x_km[seat][None, :]
+    dy = net.campus_y_km[:, None] - net.campus_y_km[seat][None, :]
+    return np.hypot(dx, dy).min(axis=1)
+
+
+def allowance_of(p: SetAllowance, campus_locale: np.ndarray, town_km: np.ndarray) -> np.ndarray:
+    """Monthly allowance per campus under ``p``: the flat amount of its locale, plus, where its
+    locale is in ``p.tier_locales``, the amount of the farthest tier whose ``from_km`` it reaches."""
+    flat = np.array([p.yuan_per_month.urban, p.yuan_per_month.town, p.yuan_per_month.rural], dtype=float)
+    out = flat[campus_locale]
+    if p.tiers:
+        starts = np.array([t.from_km for t in p.tiers])
+        amounts = np.r_[0.0, [t.yuan_per_month for t in p.tiers]]
+        tiered = np.isin(campus_locale, [LOCALES.index(loc) for loc in p.tier_locales])
+        out = out + np.where(tiered, amounts[np.searchsorted(starts, town_km, side="right")], 0.0)
+    return out
+
+
 @dataclass
 class Records:
     """What a run collected, turned into tables by sim.results: per year a dict of campus columns
-    (arrays), and flow rows (dicts)."""
+    and a dict of campus-grade columns (arrays), and flow rows (dicts)."""
 
     campus_year: list[dict[str, np.ndarray]] = field(default_factory=list)
+    grade_year: list[dict[str, np.ndarray]] = field(default_factory=list)
     flows: list[dict] = field(default_factory=list)
 
 
-def _label_codes(values: np.ndarray, labels: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
-    """(sorted distinct labels as str, int64 code of each value): ``values`` are labels, or indices
-    into ``labels``.  Codes follow the string order of the labels, so sorting codes sorts labels."""
-    if labels is None:
-        distinct, code = np.unique(np.asarray(values).astype(str), return_inverse=True)
-        return distinct, code.astype(np.int64).ravel()
-    distinct, code_of_label = np.unique(np.asarray(labels).astype(str), return_inverse=True)
-    return distinct, code_of_label.astype(np.int64).ravel()[np.asarray(values, dtype=np.int64)]
+@dataclass(frozen=True)
+class _Places:
+    """Labels of one kind of place (cells or campuses) for flow rows: ``rank[i]`` is place i's
+    position in the sorted labels, so sorting ranks sorts labels; ``locale`` is by rank."""
+
+    labels: np.ndarray
+    rank: np.ndarray
+    locale: np.ndarray
+
+    @classmethod
+    def of(cls, ids: np.ndarray, locale_codes: np.ndarray) -> "_Places":
+        labels, rank = np.unique(np.asarray(ids).astype(str), return_inverse=True)
+        locale = np.empty(len(labels), dtype=object)
+        locale[rank] = np.asarray(LOCALES, dtype=object)[np.asarray(locale_codes, dtype=np.int64)]
+        return cls(labels, rank.astype(np.int64).ravel(), locale)
 
 
 class Simulation:
@@ -106,6 +142,11 @@ class Simulation:
         self.resources = np.array([[getattr(c, k) for k in RESOURCE_KEYS] for c in self.scn.campuses], dtype=float)
         self.brand = np.zeros(n)
         self.allowance = np.zeros(n)
+        self.town_km = county_town_km(self.net)
+        self._group_label = np.where(self.net.campus_group >= 0, self.net.group_ids[np.maximum(self.net.campus_group, 0)]
+                                     if len(self.net.group_ids) else "", "")
+        self._places = {"cell": _Places.of(self.cell_ids, self.net.cell_locale),
+                        "campus": _Places.of(self.ids, self.net.campus_locale)}
         self.state: State = initial_state(replace(self.scn, campuses=scn.campuses), self.net, self.seed)
         self.state.reputation = np.array([c.reputation for c in self.scn.campuses], dtype=float)
         self.state.classrooms = np.array([c.classrooms for c in self.scn.campuses], dtype=np.int64)
@@ -114,6 +155,7 @@ class Simulation:
         self.records = Records()
         self.year = 1
         self._year_flows = {"overflow": np.zeros(n, np.int64), "outside": np.zeros(n, np.int64)}
+        self._built = {"classrooms_added": np.zeros(n, np.int64), "floor_area_added_m2": np.zeros(n)}
         self._form_classes()
 
     # -- calendar ------------------------------------------------------------------------------
@@ -159,13 +201,15 @@ class Simulation:
             if p.year != k:
                 continue
             if isinstance(p, AddClassrooms):
-                self.state.classrooms[index[p.campus]] = max(0, self.state.classrooms[index[p.campus]] + p.classrooms)
+                self._add_classrooms(index[p.campus], p.classrooms)
             elif isinstance(p, SetAllowance):
-                by_locale = np.array([p.yuan_per_month.urban, p.yuan_per_month.town, p.yuan_per_month.rural])
-                self.allowance = by_locale[self.net.campus_locale].astype(float)
+                self.allowance = allowance_of(p, self.net.campus_locale, self.town_km)
             elif isinstance(p, OpenCampus):
-                self.state.open[index[p.campus.id]] = True
-                self.opened_now.append(index[p.campus.id])
+                c = index[p.campus.id]
+                self.state.open[c] = True
+                self.opened_now.append(c)
+                self._built["classrooms_added"][c] += self.state.classrooms[c]
+                self._built["floor_area_added_m2"][c] += self.resources[c, FLOOR]
                 changed = True
             elif isinstance(p, CloseCampus):
                 self.state.open[index[p.campus]] = False
@@ -175,6 +219,20 @@ class Simulation:
             self._displace_from_closed()
             self._redeploy_from_closed()
 
+    def _add_classrooms(self, c: int, rooms: int) -> None:
+        """Build (or, negative, take out of use) classrooms at campus ``c``.  Each classroom comes
+        with the teaching and auxiliary floor area the standard asks for the pupils it seats
+        (seats × 4.5 m² primary / 5.8 m² junior, 教督〔2017〕6号), so per-pupil floor area follows."""
+        rooms = max(rooms, -int(self.state.classrooms[c]))
+        weights = self.net.campus_teaches[c] * np.array([6, 3])
+        std = RESOURCE_STANDARDS["floor_area_m2"]
+        per_seat = weights @ np.array([std["primary"], std["junior"]]) / max(weights.sum(), 1)
+        area = max(rooms * self.seats_per_room[c] * per_seat, -self.resources[c, FLOOR])
+        self.state.classrooms[c] += rooms
+        self.resources[c, FLOOR] += area
+        self._built["classrooms_added"][c] += rooms
+        self._built["floor_area_added_m2"][c] += area
+
     def _school_year_start(self) -> None:
         st, year, school_year = self.state, self.year, self._school_year()
         s = st.students
@@ -183,19 +241,19 @@ class Simulation:
                                   urbanisation_drift_pp=self.scn.demography.urbanisation_drift_pp,
                                   seed=self.seed, year=year)
         self._flow_pairs("student", "relocation", s.cell[moves.moved_to_town], moves.new_cell[moves.moved_to_town],
-                         self.cell_ids, self.cell_ids)
+                         "cell", "cell")
         self._flow_pairs("student", "backflow", s.cell[moves.returned], moves.new_cell[moves.returned],
-                         self.cell_ids, self.cell_ids)
+                         "cell", "cell")
         s.cell = moves.new_cell.astype(np.int32)
         s.flags = np.where(moves.moved_to_town, s.flags | RELOCATED, s.flags)
         s.flags = np.where(moves.returned, s.flags & ~RELOCATED, s.flags).astype(np.uint8)
         preschool = np.arange(max(ENTRY_AGE + 1 - year, 0) + 1)  # cohorts not yet entered, and age 0
-        before = self.children
-        self.children = migration.migrate_children(before, preschool, st.reputation, self.choice_net,
-                                                   self.scn.dynamics.migration,
-                                                   self.scn.demography.urbanisation_drift_pp, self.seed, year)
-        self.records.flows.append(self._flow_row("child", "relocation", "rural", "town",
-                                                 int(np.maximum(before - self.children, 0).sum())))
+        kids = migration.migrate_children(self.children, preschool, st.reputation, self.choice_net,
+                                          self.scn.dynamics.migration, self.scn.demography.urbanisation_drift_pp,
+                                          self.seed, year)
+        self.children = kids.children
+        left = np.repeat(np.arange(len(kids.movers)), kids.movers)
+        self._flow_pairs("child", "relocation", left, kids.dest[left], "cell", "cell")
         s, prog = progression.progress(s, self.net.campus_teaches[:, 1])
         self.records.flows.append(self._flow_row("student", "graduation", "grade 9", "out", prog.graduates))
         self.graduates = prog.graduates
@@ -216,7 +274,7 @@ class Simulation:
             if rows.size:
                 adm = self._place(rows, grade, enrol)
                 np.add.at(self._year_flows["outside"], adm.campus[adm.chose_outside_catchment], 1)
-                self._flow_pairs("student", flow, s.cell[rows], adm.campus, self.cell_ids, self.ids)
+                self._flow_pairs("student", flow, s.cell[rows], adm.campus, "cell", "campus")
                 s.campus[rows] = adm.campus
 
     def _displace_from_closed(self) -> None:
@@ -228,7 +286,7 @@ class Simulation:
                 rows = np.flatnonzero(displaced & (s.grade == grade))
                 if rows.size:
                     adm = self._place(rows, grade, enrol)
-                    self._flow_pairs("student", "closure", s.campus[rows], adm.campus, self.ids, self.ids)
+                    self._flow_pairs("student", "closure", s.campus[rows], adm.campus, "campus", "campus")
                     s.campus[rows] = adm.campus
 
     def _place(self, rows: np.ndarray, grade: int, enrol: np.ndarray) -> enrolment.Admission:
@@ -257,7 +315,7 @@ class Simulation:
                 rows = rows[np.argsort(lottery[rows], kind="stable")][:excess[g]]
                 s.campus[rows] = new
                 free[g] -= rows.size
-                self._flow_pairs("student", "transfer", np.full(rows.size, self.ids[c]), np.full(rows.size, self.ids[new]))
+                self._flow_pairs("student", "transfer", np.full(rows.size, c), np.full(rows.size, new), "campus", "campus")
 
     def _redeploy_from_closed(self) -> None:
         """Teachers of a closed campus move, post and quota, to its nearest open neighbour teaching
@@ -271,7 +329,7 @@ class Simulation:
                 target[c] = neighbours[0]
         moved = target[t.campus] != t.campus
         if moved.any():
-            self._flow_pairs("teacher", "redeployment", t.campus[moved], target[t.campus[moved]], self.ids, self.ids)
+            self._flow_pairs("teacher", "redeployment", t.campus[moved], target[t.campus[moved]], "campus", "campus")
             t.campus = target[t.campus].astype(np.int32)
             t.owner = target[t.owner].astype(np.int32)
             t.years_here = np.where(moved, 0, t.years_here).astype(np.int8)
@@ -307,7 +365,7 @@ class Simulation:
             self.scn.dynamics.teachers, st.next_teacher_id, self.seed, self.year)
         st.next_teacher_id += int(self.hiring.hired.sum())
         for c in np.flatnonzero(self.hiring.hired):
-            self.records.flows.append(self._flow_row("teacher", "hire", "in", self.ids[c], int(self.hiring.hired[c])))
+            self.records.flows.append(self._campus_flow_row("teacher", "hire", c, int(self.hiring.hired[c]), inflow=True))
 
     def _summer_exits(self) -> None:
         """Ageing, retirement and attrition at the end of the school year; skill grows with the year taught."""
@@ -317,7 +375,7 @@ class Simulation:
                                                    self.scn.dynamics.teachers, self.seed, self.year)
         for kind, values in (("retirement", exits.retired), ("attrition", exits.left)):
             for c in np.flatnonzero(values):
-                self.records.flows.append(self._flow_row("teacher", kind, self.ids[c], "out", int(values[c])))
+                self.records.flows.append(self._campus_flow_row("teacher", kind, c, int(values[c]), inflow=False))
 
     # -- derived quantities --------------------------------------------------------------------
 
@@ -370,28 +428,37 @@ class Simulation:
 
     # -- recording -----------------------------------------------------------------------------
 
-    def _flow_row(self, kind: str, flow: str, origin: str, destination: str, count: int) -> dict:
-        return {"year": self.year, "kind": kind, "flow": flow, "origin": str(origin),
-                "destination": str(destination), "count": count}
+    def _flow_row(self, kind: str, flow: str, origin: str, destination: str, count: int,
+                  origin_locale: str = "", destination_locale: str = "") -> dict:
+        return {"year": self.year, "kind": kind, "flow": flow, "origin": str(origin), "destination": str(destination),
+                "count": count, "origin_locale": origin_locale, "destination_locale": destination_locale}
+
+    def _campus_flow_row(self, kind: str, flow: str, campus: int, count: int, inflow: bool) -> dict:
+        """A flow row between campus ``campus`` and outside the system ('in' / 'out')."""
+        cid, loc = self.ids[campus], LOCALES[self.net.campus_locale[campus]]
+        if inflow:
+            return self._flow_row(kind, flow, "in", cid, count, destination_locale=loc)
+        return self._flow_row(kind, flow, cid, "out", count, origin_locale=loc)
 
     def _flow_pairs(self, kind: str, flow: str, origin: np.ndarray, destination: np.ndarray,
-                    origin_ids: np.ndarray | None = None, destination_ids: np.ndarray | None = None) -> None:
-        """One flow row per distinct (origin, destination) pair, in label order, with its count.
-
-        ``origin`` and ``destination`` are labels, or indices into ``origin_ids`` / ``destination_ids``
-        when these are given: pairs are then counted on integer codes (ranks of the labels), and
-        labels are looked up once per distinct pair, not once per pupil.
-        """
+                    origin_places: str, destination_places: str) -> None:
+        """One flow row per distinct (origin, destination) pair, in label order, with its count and
+        the two places' locales.  ``origin`` and ``destination`` are indices into the places named
+        by ``origin_places`` / ``destination_places`` ('cell' or 'campus'): pairs are counted on
+        integer ranks, and labels are looked up once per distinct pair, not once per pupil."""
         if len(origin) == 0:
             return
-        o_labels, o_code = _label_codes(origin, origin_ids)
-        d_labels, d_code = _label_codes(destination, destination_ids)
-        keys, counts = np.unique(o_code * len(d_labels) + d_code, return_counts=True)
+        op, dp = self._places[origin_places], self._places[destination_places]
+        nd = len(dp.labels)
+        keys, counts = np.unique(op.rank[np.asarray(origin, np.int64)] * nd + dp.rank[np.asarray(destination, np.int64)],
+                                 return_counts=True)
+        o, d = keys // nd, keys % nd
         year = self.year
         self.records.flows.extend(
-            {"year": year, "kind": kind, "flow": flow, "origin": o, "destination": d, "count": c}
-            for o, d, c in zip(o_labels[keys // len(d_labels)].tolist(), d_labels[keys % len(d_labels)].tolist(),
-                               counts.tolist()))
+            {"year": year, "kind": kind, "flow": flow, "origin": a, "destination": b, "count": c,
+             "origin_locale": al, "destination_locale": bl}
+            for a, b, c, al, bl in zip(op.labels[o].tolist(), dp.labels[d].tolist(), counts.tolist(),
+                                       op.locale[o].tolist(), dp.locale[d].tolist()))
 
     def _record(self) -> None:
         st, s, t = self.state, self.state.students, self.state.teachers
@@ -403,6 +470,8 @@ class Simulation:
         ach_sum = np.bincount(s.campus, weights=s.achievement, minlength=n)
         tcount = np.bincount(t.campus, minlength=n)
         skill = np.bincount(t.campus, weights=t.skill, minlength=n) / np.maximum(tcount, 1)
+        skill_sq = np.bincount(t.campus, weights=np.square(t.skill, dtype=float), minlength=n) / np.maximum(tcount, 1)
+        score = np.maximum(SCALE_MEAN + SCALE_SD * s.achievement.astype(float), 1.0)
         per = {
             "open": st.open,
             "enrolment": pupils,
@@ -426,11 +495,19 @@ class Simulation:
             "teachers_backbone": np.bincount(t.campus[t.backbone], minlength=n),
             "teachers_pe_arts": np.bincount(t.campus[t.pe_arts], minlength=n),
             "allowance_yuan": self.allowance,
+            "sd_teacher_skill": np.where(tcount > 0, np.sqrt(np.maximum(skill_sq - skill ** 2, 0)), np.nan),
+            "score_xlnx": np.bincount(s.campus, weights=score * np.log(score), minlength=n),
+            **self._built,
             **{k: self.resources[:, i] for i, k in enumerate(RESOURCE_KEYS)},
         }
         self.records.campus_year.append({
             "year": np.full(n, self.year), "campus": self.ids, "stage": np.array(self.stage_names),
-            "locale": np.array(["urban", "town", "rural"])[self.net.campus_locale],
+            "locale": np.array(LOCALES)[self.net.campus_locale], "group": self._group_label,
+            "role": np.array(ROLES)[self.net.campus_role],
             **{k: np.array(v, copy=True) for k, v in per.items()}})  # copies: the state changes in place later
+        c, g = np.nonzero((enrol > 0) | (cls > 0))
+        self.records.grade_year.append({"year": np.full(len(c), self.year), "campus": self.ids[c], "grade": g + 1,
+                                        "pupils": enrol[c, g], "classes": cls[c, g]})
         self._year_flows = {k: np.zeros(n, np.int64) for k in self._year_flows}
+        self._built = {k: np.zeros_like(v) for k, v in self._built.items()}
 

@@ -5,8 +5,15 @@ Tables of one run:
 * ``campus_year``: one row per scenario, replicate, year and campus (enrolment, capacity, classes,
   class sizes and 56+/66+ counts, teachers, skill, achievement, reputation, resource inputs and
   the teacher counts behind the balance indicators, overflow, vacancies, allowance).
-* ``flows``: scenario, replicate, year, kind (student|teacher), flow (admission, relocation,
-  backflow, graduation, closure, retirement, attrition, hire), origin, destination, count.
+* ``grade_year``: one row per scenario, replicate, year, campus and grade with pupils or classes
+  (pupils, classes): the class-size distribution follows exactly, since a grade's pupils are spread
+  evenly over its classes.
+* ``metrics``: the tidy metric table (scenario, replicate, seed, year, level, entity, metric, value;
+  :mod:`sim.metrics`), added by :func:`sim.runner.run`.
+* ``flows``: scenario, replicate, year, kind (student|child|teacher), flow (entry, junior_entry,
+  relocation, backflow, graduation, closure, transfer; hire, retirement, attrition, redeployment),
+  origin, destination (cell or campus ids, or 'in'/'out'), count, origin_locale and
+  destination_locale (urban|town|rural, '' outside the system).
 """
 
 from __future__ import annotations
@@ -24,7 +31,11 @@ from .atomic import write_atomic, write_text_atomic
 from .engine import Records
 from .scenario.resolved import ResolvedScenario
 
-FLOW_COLUMNS = ["scenario", "replicate", "year", "kind", "flow", "origin", "destination", "count"]
+TABLES = ("campus_year", "grade_year", "flows", "metrics")
+"""The tables of a run, each written as ``<name>.parquet``."""
+
+FLOW_COLUMNS = ["scenario", "replicate", "year", "kind", "flow", "origin", "destination", "count", "origin_locale",
+                "destination_locale"]
 
 
 def replicate_seed(base: int, replicate: int) -> int:
@@ -35,13 +46,15 @@ def replicate_seed(base: int, replicate: int) -> int:
 
 def tables(records: Records, scenario: str, replicate: int) -> dict[str, pd.DataFrame]:
     """The run's tables with their identifying columns first."""
-    campus_year = pd.concat([pd.DataFrame(year) for year in records.campus_year], ignore_index=True)
-    campus_year.insert(0, "replicate", replicate)
-    campus_year.insert(0, "scenario", scenario)
-    flows = pd.DataFrame(records.flows, columns=FLOW_COLUMNS[2:])
-    flows.insert(0, "replicate", replicate)
-    flows.insert(0, "scenario", scenario)
-    return {"campus_year": campus_year, "flows": flows.astype({"count": "int64", "year": "int64"})}
+    frames = {
+        "campus_year": pd.concat([pd.DataFrame(year) for year in records.campus_year], ignore_index=True),
+        "grade_year": pd.concat([pd.DataFrame(year) for year in records.grade_year], ignore_index=True),
+        "flows": pd.DataFrame(records.flows, columns=FLOW_COLUMNS[2:]).astype({"count": "int64", "year": "int64"}),
+    }
+    for df in frames.values():
+        df.insert(0, "replicate", replicate)
+        df.insert(0, "scenario", scenario)
+    return frames
 
 
 def code_version() -> str:
@@ -55,18 +68,27 @@ def code_version() -> str:
     return f"{version}+{commit}" if commit else version
 
 
-def write_tables(out_dir: Path, frames: dict[str, pd.DataFrame]) -> list[Path]:
-    """Write each table as ``<name>.parquet`` atomically; return the paths."""
-    return [write_atomic(out_dir / f"{name}.parquet", lambda tmp, df=df: df.to_parquet(tmp, index=False))
-            for name, df in frames.items()]
+def write_tables(out_dir: Path, frames: dict[str, pd.DataFrame], csv: bool = False) -> list[Path]:
+    """Write each table as ``<name>.parquet`` atomically (and ``<name>.csv``, UTF-8 with BOM so that
+    Excel shows Chinese, when ``csv``); return the paths."""
+    paths = []
+    for name, df in frames.items():
+        paths.append(write_atomic(out_dir / f"{name}.parquet", lambda tmp, df=df: df.to_parquet(tmp, index=False)))
+        if csv:
+            paths.append(write_atomic(out_dir / f"{name}.csv",
+                                      lambda tmp, df=df: df.to_csv(tmp, index=False, encoding="utf-8-sig")))
+    return paths
 
 
-def write_manifest(out_dir: Path, scn: ResolvedScenario, seeds: list[int], years: int) -> Path:
-    """``manifest.json``: scenario hash and resolved data, code version, seeds, years, date."""
+def write_manifest(out_dir: Path, scn: ResolvedScenario, seeds: list[int], years: int,
+                   base_seed: int | None = None, extra: dict | None = None) -> Path:
+    """``manifest.json``: scenario hash and resolved data, code version, seeds, years, date (and
+    ``extra`` facts, e.g. the comparison this run belongs to)."""
     doc = {
         "scenario": scn.name, "title": scn.title, "source": scn.source, "scenario_hash": scn.digest,
-        "years": years, "base_seed": scn.simulation.seed, "replicate_seeds": seeds,
-        "code_version": code_version(), "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-        "resolved_scenario": scn.data,
+        "years": years, "base_seed": scn.simulation.seed if base_seed is None else base_seed,
+        "replicate_seeds": seeds, "code_version": code_version(),
+        "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        **(extra or {}), "resolved_scenario": scn.data,
     }
     return write_text_atomic(out_dir / "manifest.json", json.dumps(doc, ensure_ascii=False, indent=2))

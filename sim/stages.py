@@ -32,6 +32,10 @@ LARGE_CLASS = 56
 SUPER_LARGE_CLASS = 66
 """超大班额: classes of 66 pupils or more (国发〔2016〕40号)."""
 
+SCALE_MEAN, SCALE_SD = 500.0, 100.0
+"""Scale score of achievement: 500 + 100 × z (PISA-style).  Ratio measures of inequality (CV,
+Theil) need a positive scale with a meaningful zero; z-scores have mean ≈ 0."""
+
 RESOURCE_STANDARDS: dict[str, dict[str, float]] = {
     # per pupil (areas, value) or per 100 pupils (multimedia classrooms), 教督〔2017〕6号
     "floor_area_m2": {"primary": 4.5, "junior": 5.8},

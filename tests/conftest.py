@@ -12,6 +12,15 @@ from sim.cli import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+COUNTY = ROOT / "scenarios" / "county_baseline.yaml"
+
+TINY = ["simulation.years=3",
+        "region.synthetic.campuses={primary: {urban: 2, town: 2, rural: 4}, junior: {urban: 1, town: 1, rural: 1}, "
+        "nine_year: {urban: 0, town: 0, rural: 1}}",
+        "region.synthetic.pupils={primary: 2700, junior: 1300}", "region.synthetic.towns=2",
+        "region.synthetic.villages=6"]
+"""``--set`` overrides shrinking the county baseline to 12 campuses and 4,000 pupils over 3 years
+(tens of milliseconds a run), for tests that need many runs."""
 
 SMALL = textwrap.dedent("""\
     name: small

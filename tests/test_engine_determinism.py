@@ -20,7 +20,8 @@ COUNTY = str(ROOT / "scenarios" / "county_baseline.yaml")
 def run_cli(runner, out, *args):
     result = runner.invoke(cli, ["run", COUNTY, "--years", "3", "--replicates", "2", "--out", str(out), *args])
     assert result.exit_code == 0, result.output
-    return {name: (out / name).read_bytes() for name in ("campus_year.parquet", "flows.parquet")}
+    return {name: (out / name).read_bytes() for name in ("campus_year.parquet", "grade_year.parquet", "flows.parquet",
+                                                         "metrics.parquet", "metrics_summary.parquet")}
 
 
 @pytest.fixture(scope="module")
@@ -28,8 +29,8 @@ def runs(tmp_path_factory):
     from click.testing import CliRunner
     runner, tmp = CliRunner(), tmp_path_factory.mktemp("det")
     return {
-        "a": run_cli(runner, tmp / "a", "--seed", "3"),
-        "again": run_cli(runner, tmp / "again", "--seed", "3"),
+        "a": run_cli(runner, tmp / "a", "--seed", "3", "--workers", "1"),
+        "again": run_cli(runner, tmp / "again", "--seed", "3", "--workers", "1"),
         "workers": run_cli(runner, tmp / "workers", "--seed", "3", "--workers", "2"),
         "other": run_cli(runner, tmp / "other", "--seed", "4"),
         "manifest": json.loads((tmp / "a" / "manifest.json").read_text(encoding="utf-8")),

@@ -86,7 +86,7 @@ def test_preschool_children_follow_the_flight_and_are_conserved():
     out = {}
     for town_rep in (0.0, 1.0):
         out[town_rep] = migrate_children(children, ages, np.array([town_rep, 0.0, 0.0, 0.0]), NET, Migration(),
-                                         0.0, seed=2, year=3)
+                                         0.0, seed=2, year=3).children
         assert out[town_rep].sum() == children.sum()
         assert (out[town_rep][:, 6:] == children[:, 6:]).all()  # pupils' ages are not touched here
         assert (out[town_rep][1, :6] <= 400).all() and (out[town_rep][2] == 400).all()  # only rural cells lose

@@ -129,9 +129,19 @@ def migrate(*, cell: np.ndarray, origin_cell: np.ndarray, flags: np.ndarray, gra
     return Moves(new_cell=new_cell, moved_to_town=moved, returned=returned)
 
 
+@dataclass(frozen=True)
+class ChildMoves:
+    """Pre-school children after the year's moves: the new ``children`` table (cells × ages), and
+    per cell how many left (``movers``) for which cell (``dest``)."""
+
+    children: np.ndarray
+    movers: np.ndarray
+    dest: np.ndarray
+
+
 def migrate_children(children: np.ndarray, ages: np.ndarray, reputation: np.ndarray, net: CompiledNetwork,
-                     params: Migration, urbanisation_drift_pp: float, seed: int, year: int) -> np.ndarray:
-    """Move pre-school children with their families: the new ``children`` table (cells × ages).
+                     params: Migration, urbanisation_drift_pp: float, seed: int, year: int) -> ChildMoves:
+    """Move pre-school children with their families (cells × ages table in, :class:`ChildMoves` out).
 
     Future pupils must follow the flight too, or a village would keep sending the same cohorts
     to its school however many families had left.  For each cell and each age column in ``ages``
@@ -151,4 +161,4 @@ def migrate_children(children: np.ndarray, ages: np.ndarray, reputation: np.ndar
     movers = binom.ppf(u, n, p[:, None]).astype(np.int64)
     children[:, ages] -= movers
     np.add.at(children, (np.repeat(dest, len(ages)), np.tile(ages, len(cells))), movers.ravel())
-    return children
+    return ChildMoves(children, movers.sum(axis=1), dest)

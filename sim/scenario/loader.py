@@ -80,5 +80,6 @@ def resolve(scn: Scenario, data: dict, locs: Locations, path: Path) -> ResolvedS
         dynamics=scn.dynamics,
         groups=tuple(scn.groups),
         policies=tuple(policies),
+        costs=scn.costs,
         data=json.loads(json.dumps(data, default=str)),
     )

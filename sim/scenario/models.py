@@ -336,12 +336,33 @@ class AddClassrooms(Model):
     classrooms: int = Field(description="增加教室 / classrooms added (negative removes).")
 
 
+class AllowanceTier(Model):
+    """One distance tier of an allowance: posts at least ``from_km`` from the county town."""
+
+    from_km: NonNegativeFloat = Field(description="起始距离 / tier starts at this straight-line distance from the county town, km.")
+    yuan_per_month: NonNegativeInt = Field(description="每月补助 / yuan per teacher per month in this tier.")
+
+
 class SetAllowance(Model):
-    """Allowance for posts by locale (乡村教师生活补助), yuan per teacher per month."""
+    """Allowance for posts (乡村教师生活补助), yuan per teacher per month: a flat amount by locale of
+    post, plus, for posts in ``tier_locales``, the amount of the farthest distance tier the campus
+    reaches (越往基层、越是艰苦，待遇越高: 国办发〔2015〕43号 asks for allowances differentiated by
+    hardship; Huanggang pays 3 levels / 9 grades by distance).  Distance is straight-line km from
+    the county town: the nearest urban campus (or town campus when the region has no urban one).
+    Replaces the allowance in force before."""
 
     action: Literal["set_allowance"]
     year: Annotated[int, Field(ge=1)]
-    yuan_per_month: CountsByLocale = Field(description="每月补助 / yuan per teacher per month by locale of post.")
+    yuan_per_month: CountsByLocale = Field(CountsByLocale(), description="每月补助 / flat yuan per teacher per month by locale of post; default 0.")
+    tiers: list[AllowanceTier] = Field(default_factory=list, description="距离分档 / distance tiers, ascending from_km (added to the flat amount).")
+    tier_locales: list[Locale] = Field(["rural"], description="分档适用 / locales of post the tiers apply to; default rural.")
+
+    @model_validator(mode="after")
+    def _ascending(self) -> "SetAllowance":
+        starts = [t.from_km for t in self.tiers]
+        if any(b <= a for a, b in zip(starts, starts[1:])):
+            raise ValueError(f"tiers in strictly ascending from_km / 分档须按距离递增; found {starts}")
+        return self
 
 
 class FormGroup(Model):
@@ -353,6 +374,21 @@ class FormGroup(Model):
 
 
 Policy = Annotated[Union[OpenCampus, CloseCampus, AddClassrooms, SetAllowance, FormGroup], Field(discriminator="action")]
+
+
+# --------------------------------------------------------------------------------------------
+# costs
+
+
+class Costs(Model):
+    """Unit costs that turn a plan's inputs into yuan (the cost metrics and cost-effectiveness)."""
+
+    teacher_yuan_per_year: NonNegativeFloat = Field(
+        120_000.0, description="教师岗位年成本 / yearly cost of one teacher post, yuan; default 120,000 (国家统计局: mean "
+                               "yearly wage in education, urban non-private units, 2022 ≈ 120 thousand; on-costs not included).")
+    construction_yuan_per_m2: NonNegativeFloat = Field(
+        3_000.0, description="建设单价 / construction cost of teaching and auxiliary floor area, yuan per m²; default 3,000 "
+                             "(no published estimate for a county; a lever to sweep).")
 
 
 # --------------------------------------------------------------------------------------------
@@ -373,3 +409,4 @@ class Scenario(Model):
     dynamics: Dynamics = Dynamics()
     groups: list[Group] = Field(default_factory=list)
     policies: list[Policy] = Field(default_factory=list)
+    costs: Costs = Costs()

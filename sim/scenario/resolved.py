@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .dynamics import Dynamics
-from .models import Campus, Cell, Demography, Group, Policy, Simulation, Teachers, Travel
+from .models import Campus, Cell, Costs, Demography, Group, Policy, Simulation, Teachers, Travel
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,8 @@ class ResolvedScenario:
     dynamics: Dynamics
     groups: tuple[Group, ...]
     policies: tuple[Policy, ...]
-    data: dict[str, Any] = field(repr=False, compare=False)
+    costs: Costs = Costs()
+    data: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def campus_index(self) -> dict[str, int]:
         """Campus id -> position in :attr:`campuses`."""
