@@ -16,8 +16,9 @@ The campus mix is the county's, scaled (×25, ×200); pupils per campus fall a l
 they do where small rural schools are many.  Figures reported (:func:`bench`): ``build_s`` (region
 generation and resolution), ``wall_s`` (``Simulation`` construction plus the run, tables
 excluded), ``student_years_per_s`` (pupils enrolled summed over the simulated years ÷ ``wall_s``),
-``peak_rss_mb`` (peak resident memory of the process so far) and ``bytes_per_student`` (bytes of the
-student arrays ÷ pupils at the end).  Targets hold on a 2-core machine, one process (:data:`TARGETS`).
+``peak_rss_mb`` (peak resident memory of the process so far), ``bytes_per_student`` (bytes of the
+student arrays ÷ pupils at the end), ``tables_s`` (records to tables) and ``metrics_s`` (every
+metric of the catalogue from the tables).  Targets hold on a 2-core machine, one process (:data:`TARGETS`).
 """
 
 from __future__ import annotations
@@ -110,6 +111,7 @@ def check(result: dict) -> dict[str, bool]:
 def bench(size: str, years: int = 10, seed: int = 1) -> dict:
     """Build the region of ``size``, run it for ``years`` years, and return the figures (module docstring)."""
     from .engine import Simulation
+    from .metrics.compute import run_metrics
     from .results import tables
 
     t0 = time.perf_counter()
@@ -118,8 +120,10 @@ def bench(size: str, years: int = 10, seed: int = 1) -> dict:
     sim = Simulation(scn, seed, years)
     records = sim.run()
     t2 = time.perf_counter()
-    tables(records, scn.name, 0)
+    frames = tables(records, scn.name, 0)
     t3 = time.perf_counter()
+    run_metrics(frames, scn.costs, seed)
+    t4 = time.perf_counter()
     students = sim.state.students
     nbytes = sum(getattr(students, f).nbytes for f in vars(students))
     student_years = int(sum(int(row["enrolment"].sum()) for row in records.campus_year))
@@ -135,6 +139,7 @@ def bench(size: str, years: int = 10, seed: int = 1) -> dict:
         "bytes_per_student": round(nbytes / max(len(students), 1), 1),
         "build_s": round(t1 - t0, 3),
         "tables_s": round(t3 - t2, 3),
+        "metrics_s": round(t4 - t3, 3),
         "student_years": student_years,
         "cells": len(scn.cells),
         "teachers": int(len(sim.state.teachers)),

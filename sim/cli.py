@@ -345,7 +345,7 @@ def metrics_cmd(markdown: bool) -> None:
 
 BENCH_LABELS = {
     "pupils": "在校生 pupils", "campuses": "校区 campuses", "years": "模拟年数 years",
-    "build_s": "生成地区 build, s", "wall_s": "模拟用时 wall, s", "student_years_per_s": "学生·年/秒 student-years/s",
+    "build_s": "生成地区 build, s", "wall_s": "模拟用时 wall, s", "metrics_s": "指标计算 metrics, s", "student_years_per_s": "学生·年/秒 student-years/s",
     "peak_rss_mb": "内存峰值 peak RSS, MB", "bytes_per_student": "每生字节 bytes/student",
 }
 

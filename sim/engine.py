@@ -259,9 +259,7 @@ class Simulation:
         self.graduates = prog.graduates
         counts = enrolment.cohort_entrants(self.children, self.scn.simulation.start_year, school_year,
                                            self.scn.demography.births, self.scn.demography.births_trend)
-        new = enrolment.new_students(counts, 1, self.cell_ses, self.net.cell_locale, st.next_student_id,
-                                     self.seed, year)
-        st.next_student_id += len(new)
+        new = enrolment.new_students(counts, 1, self.cell_ses, self.net.cell_locale, self.seed, year)
         self.entrants = len(new)
         st.students = s.concat(new)
         self._admit_unplaced()
@@ -362,8 +360,7 @@ class Simulation:
         needed = teachers_needed(enrol[:, :6].sum(1), enrol[:, 6:].sum(1), self.scn.teachers, classes) * st.open
         st.teachers, self.hiring = teachers.september_hiring(
             st.teachers, needed, classes * st.open, self.net.campus_locale, self.scn.teachers,
-            self.scn.dynamics.teachers, st.next_teacher_id, self.seed, self.year)
-        st.next_teacher_id += int(self.hiring.hired.sum())
+            self.scn.dynamics.teachers, self.seed, self.year)
         for c in np.flatnonzero(self.hiring.hired):
             self.records.flows.append(self._campus_flow_row("teacher", "hire", c, int(self.hiring.hired[c]), inflow=True))
 

@@ -19,6 +19,7 @@ Tables of one run:
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import json
 import subprocess
 from importlib import metadata
@@ -68,6 +69,16 @@ def code_version() -> str:
     return f"{version}+{commit}" if commit else version
 
 
+def code_fingerprint() -> str:
+    """Short hash of the package's source: runs cached by an older or edited version of the code
+    are not reused (a git commit would miss uncommitted edits)."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        digest.update(path.relative_to(Path(__file__).parent).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def write_tables(out_dir: Path, frames: dict[str, pd.DataFrame], csv: bool = False) -> list[Path]:
     """Write each table as ``<name>.parquet`` atomically (and ``<name>.csv``, UTF-8 with BOM so that
     Excel shows Chinese, when ``csv``); return the paths."""
@@ -87,7 +98,7 @@ def write_manifest(out_dir: Path, scn: ResolvedScenario, seeds: list[int], years
     doc = {
         "scenario": scn.name, "title": scn.title, "source": scn.source, "scenario_hash": scn.digest,
         "years": years, "base_seed": scn.simulation.seed if base_seed is None else base_seed,
-        "replicate_seeds": seeds, "code_version": code_version(),
+        "replicate_seeds": seeds, "code_version": code_version(), "code_fingerprint": code_fingerprint(),
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         **(extra or {}), "resolved_scenario": scn.data,
     }

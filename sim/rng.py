@@ -83,3 +83,22 @@ def gumbel(seed: int, stream: str, year: int, ids: np.ndarray, slot: int = 0) ->
     np.log(u, out=u)
     return np.negative(u, out=u)
 
+
+BORN_KEY_BITS = 40
+"""Bits of the place-of-creation key in the id of an agent created during a run."""
+
+
+def born_ids(year: int, keys: np.ndarray) -> np.ndarray:
+    """Permanent ids of agents created in simulated ``year``: ``year × 2⁴⁰ + key``.
+
+    ``key`` (< 2⁴⁰) names where the agent was created: a pupil's home cell × 2²⁰ + its rank among
+    that cell's entrants, a teacher's vacancy slot.  So an agent's id, and every draw keyed by it,
+    does not depend on how many agents were created elsewhere: a policy that changes hiring at
+    one campus does not reshuffle the recruits of every other (common random numbers).  Agents
+    present at the start have ids 0 … N − 1 (year 0).
+    """
+    keys = np.asarray(keys, dtype=np.int64)
+    if keys.size and (keys.min() < 0 or keys.max() >= 1 << BORN_KEY_BITS):
+        raise ValueError("agent key out of range")
+    return (np.int64(year) << np.int64(BORN_KEY_BITS)) + keys
+

@@ -19,7 +19,7 @@ import pandas as pd
 from .atomic import write_text_atomic
 from .engine import Simulation, check_supported
 from .metrics.compute import run_metrics
-from .results import TABLES, code_version, replicate_seed, tables, write_tables
+from .results import TABLES, code_fingerprint, replicate_seed, tables, write_tables
 from .scenario.resolved import ResolvedScenario
 
 
@@ -78,7 +78,7 @@ class _Cache:
 
     def __init__(self, folder: Path | None):
         self.folder = folder
-        self.version = code_version().replace("+", "_") if folder else ""
+        self.version = code_fingerprint() if folder else ""
 
     def load(self, job: Job) -> dict[str, pd.DataFrame] | None:
         if self.folder is None:

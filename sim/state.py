@@ -103,8 +103,6 @@ class State:
     reputation: np.ndarray     # float64 per campus, SD units
     classrooms: np.ndarray     # int64 per campus
     open: np.ndarray           # bool per campus (campuses opened later by policy start closed)
-    next_student_id: int
-    next_teacher_id: int
 
 
 def home_cells(net: CompiledNetwork) -> np.ndarray:
@@ -178,5 +176,4 @@ def initial_state(scn: ResolvedScenario, net: CompiledNetwork, seed: int) -> Sta
         students=students, teachers=teachers,
         reputation=np.array([c.reputation for c in scn.campuses], dtype=np.float64),
         classrooms=np.array([c.classrooms for c in scn.campuses], dtype=np.int64),
-        open=np.ones(len(scn.campuses), dtype=bool),
-        next_student_id=len(students), next_teacher_id=len(teachers))
+        open=np.ones(len(scn.campuses), dtype=bool))

@@ -24,7 +24,7 @@ from sim.scenario import load_scenario
 
 from conftest import COUNTY, TINY
 
-SMALL_ALLOWANCE = "policies=[{action: set_allowance, year: 1, yuan_per_month: {rural: 100}}]"
+SMALL_ALLOWANCE = "policies=[{action: set_allowance, year: 1, yuan_per_month: {rural: 50}}]"
 NO_EFFECT = "policies=[{action: set_allowance, year: 1, yuan_per_month: {urban: 0, town: 0, rural: 0}}]"
 
 

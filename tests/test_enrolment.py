@@ -40,19 +40,22 @@ def test_cohort_entrants_reads_children_then_projects_by_births():
 
 
 def test_new_students_counts_ids_and_keyed_draws():
-    s = new_students(np.array([2, 0, 3]), 1, np.array([0.5, 0.0, -0.5]), np.array([0, 1, 2]), 100, seed=3, year=2)
-    assert s.id.tolist() == [100, 101, 102, 103, 104]
+    ses, loc = np.array([0.5, 0.0, -0.5]), np.array([0, 1, 2])
+    s = new_students(np.array([2, 0, 3]), 1, ses, loc, seed=3, year=2)
+    # ids: year × 2⁴⁰ + cell × 2²⁰ + rank within the cell, whatever the other cells hold
+    assert s.id.tolist() == [(2 << 40) + (c << 20) + r for c, r in ((0, 0), (0, 1), (2, 0), (2, 1), (2, 2))]
     assert s.cell.tolist() == [0, 0, 2, 2, 2]
     assert s.origin.tolist() == [0, 0, 2, 2, 2]
     assert (s.campus == UNPLACED).all() and (s.grade == 1).all()
-    again = new_students(np.array([2, 0, 3]), 1, np.array([0.5, 0.0, -0.5]), np.array([0, 1, 2]), 100, seed=3, year=2)
+    again = new_students(np.array([2, 0, 3]), 1, ses, loc, seed=3, year=2)
     assert np.array_equal(s.ses, again.ses) and np.array_equal(s.achievement, again.achievement)
-    # a pupil's draws follow its id, not its position or cell
-    shifted = new_students(np.array([0, 0, 4]), 1, np.array([0.5, 0.0, -0.5]), np.array([0, 1, 2]), 101, seed=3, year=2)
-    assert np.allclose(shifted.ses[0] + 0.5, s.ses[1] - 0.5, atol=1e-6)
-    assert np.allclose(shifted.achievement[0], s.achievement[1])
-    assert not np.allclose(new_students(np.array([2, 0, 3]), 1, np.zeros(3), np.zeros(3), 100, 4, 2).ses,
+    # a pupil's id and draws do not move when another cell's cohort changes (common random numbers)
+    other = new_students(np.array([5, 1, 3]), 1, ses, loc, seed=3, year=2)
+    assert other.id[-3:].tolist() == s.id[-3:].tolist()
+    assert np.array_equal(other.ses[-3:], s.ses[-3:]) and np.array_equal(other.achievement[-3:], s.achievement[-3:])
+    assert not np.allclose(new_students(np.array([2, 0, 3]), 1, np.zeros(3), np.zeros(3), 4, 2).ses,
                            s.ses - np.repeat([0.5, 0.0, -0.5], [2, 0, 3]))
+    assert len(set(new_students(np.array([2, 0, 3]), 1, ses, loc, 3, 3).id) & set(s.id)) == 0  # another year
 
 
 # --------------------------------------------------------------------------------------------

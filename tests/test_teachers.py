@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from sim.processes.teachers import (
-    NOVICE_AGE_SPREAD, attrition_probability, campus_link_mean, grow_skill, september_hiring, summer_exits)
+    HIRING_KEY_STRIDE, NOVICE_AGE_SPREAD, attrition_probability, campus_link_mean, grow_skill, september_hiring,
+    summer_exits)
 from sim.scenario.base import ShareByLocale
 from sim.scenario.dynamics import TeacherDynamics
 from sim.scenario.models import Teachers as TeacherSpec
@@ -33,13 +34,13 @@ def make(campus, age=30, female=False, skill=0.0, owner=None, first_id=0) -> Tea
         years_here=np.full(n, 3, np.int8), exchange_until=np.full(n, -1, np.int16), manager=np.zeros(n, bool))
 
 
-def staff(teachers, needed, locale, allowance=None, params=PARAMS, first_id=10**6, seed=1, year=3, covered=None):
+def staff(teachers, needed, locale, allowance=None, params=PARAMS, seed=1, year=3, covered=None):
     """Summer exits then September hiring, with the flows of both in one object."""
     locale = np.asarray(locale, np.int8)
     allowance = np.zeros(len(locale)) if allowance is None else np.asarray(allowance, float)
     stay, exits = summer_exits(teachers, locale, allowance, params, seed, year)
     covered = np.zeros(len(locale), np.int64) if covered is None else np.asarray(covered)
-    out, hiring = september_hiring(stay, np.asarray(needed), covered, locale, SPEC, params, first_id, seed, year)
+    out, hiring = september_hiring(stay, np.asarray(needed), covered, locale, SPEC, params, seed, year)
     return out, SimpleNamespace(retired=exits.retired, left=exits.left, hired=hiring.hired, vacancies=hiring.vacancies)
 
 
@@ -112,10 +113,11 @@ def test_posts_counted_by_owner():
 
 
 def test_recruits_attributes_and_ids():
-    out, flows = staff(make(np.zeros(5)), [0, 4000], [URBAN, RURAL], params=NO_ATTRITION, first_id=777)
-    new = out.id >= 777
+    out, flows = staff(make(np.zeros(5)), [0, 4000], [URBAN, RURAL], params=NO_ATTRITION)
+    new = out.id >= 5
     assert new.sum() == flows.hired.sum() > 0
-    assert out.id[new].tolist() == list(range(777, 777 + flows.hired.sum()))
+    # ids: year × 2⁴⁰ + the vacancy-slot key (campus 1 × HIRING_KEY_STRIDE + slot)
+    assert set(out.id[new] - (3 << 40) - HIRING_KEY_STRIDE) <= set(range(4000))
     assert len(np.unique(out.id)) == len(out)
     assert out.id[:5].tolist() == [0, 1, 2, 3, 4]  # survivors first, order kept
     age = out.age[new]

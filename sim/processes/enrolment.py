@@ -87,11 +87,16 @@ def cohort_entrants(children: np.ndarray, start_year: int, school_year: int, bir
     return np.floor(children[:, 0] * ratio + 0.5).astype(np.int64)
 
 
+CELL_RANK_BITS = 20
+"""Bits of an entrant's rank among its cell's entrants in its id key (cell × 2²⁰ + rank)."""
+
+
 def new_students(counts: np.ndarray, grade: int, cell_ses: np.ndarray, cell_locale: np.ndarray,
-                 first_id: int, seed: int, year: int) -> Students:
+                 seed: int, year: int) -> Students:
     """``counts[i]`` new pupils living in cell i, in ``grade``, not yet placed (campus ``UNPLACED``).
 
-    Ids run ``first_id, first_id + 1, …`` in cell order.  Attributes follow the convention of
+    Ids are :func:`sim.rng.born_ids` of (cell × 2²⁰ + rank within the cell), in cell order, so a
+    pupil's id does not depend on other cells' cohorts.  Attributes follow the convention of
     :func:`sim.state.initial_students`, with draws keyed by (seed, "init", year, id):
 
         SES         = cell SES + 0.8 · z₂
@@ -103,7 +108,8 @@ def new_students(counts: np.ndarray, grade: int, cell_ses: np.ndarray, cell_loca
     counts = np.asarray(counts, dtype=np.int64)
     n = int(counts.sum())
     cell = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
-    ids = np.arange(first_id, first_id + n, dtype=np.int64)
+    rank = np.arange(n) - np.repeat(np.cumsum(counts) - counts, counts)
+    ids = rng.born_ids(year, (cell.astype(np.int64) << CELL_RANK_BITS) + rank)
     home_ses = np.asarray(cell_ses, dtype=np.float64)[cell]
     ses = home_ses + SES_SD_IN_CELL * rng.normal(seed, "init", year, ids, slot=2)
     achievement = SES_GRADIENT * (ses - home_ses) + ACHIEVEMENT_NOISE_SD * rng.normal(seed, "init", year, ids, slot=3)

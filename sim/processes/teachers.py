@@ -107,8 +107,9 @@ def _concat(a: Teachers, b: Teachers) -> Teachers:
 
 
 def _recruits(campus: np.ndarray, keys: np.ndarray, locale: np.ndarray, spec: models.Teachers,
-              first_id: int, seed: int, year: int) -> Teachers:
-    """New teachers posted to ``campus``, attributes keyed by their vacancy-slot ``keys``.
+              seed: int, year: int) -> Teachers:
+    """New teachers posted to ``campus``, attributes and ids (:func:`sim.rng.born_ids`) keyed by
+    their vacancy-slot ``keys``.
 
     Age 22 + U{0…4}; skill ``NOVICE_SKILL + skill_sd × z``; women with probability ``female_share``,
     above the qualification requirement with the locale's ``above_qualification_share``, PE/arts with
@@ -124,7 +125,7 @@ def _recruits(campus: np.ndarray, keys: np.ndarray, locale: np.ndarray, spec: mo
     skill = NOVICE_SKILL + spec.skill_sd * rng.normal(seed, "hiring", year, keys, slot=2)
     campus = campus.astype(np.int32)
     return Teachers(
-        id=np.arange(first_id, first_id + n, dtype=np.int64), campus=campus, owner=campus.copy(),
+        id=rng.born_ids(year, keys), campus=campus, owner=campus.copy(),
         pe_arts=u(2) < spec.pe_arts_share, skill=skill.astype(np.float32), age=age.astype(np.int8),
         female=u(3) < spec.female_share, title=np.zeros(n, np.int8), backbone=np.zeros(n, bool),
         qualified=u(4) < by_locale(spec.above_qualification_share, locale[campus]),
@@ -155,7 +156,7 @@ def summer_exits(teachers: Teachers, campus_locale: np.ndarray, allowance_yuan: 
 
 
 def september_hiring(teachers: Teachers, needed: np.ndarray, covered: np.ndarray, campus_locale: np.ndarray,
-                     spec: models.Teachers, params: TeacherDynamics, first_id: int, seed: int,
+                     spec: models.Teachers, params: TeacherDynamics, seed: int,
                      year: int) -> tuple[Teachers, Hiring]:
     """Fill open posts at the start of school year ``year``; return (teachers, what was hired).
 
@@ -164,8 +165,8 @@ def september_hiring(teachers: Teachers, needed: np.ndarray, covered: np.ndarray
     bureau gives every class a teacher, by transfer or a substitute contract, 代课/调剂, whatever
     the labour market) or if ``U(seed, "hiring", year, c × HIRING_KEY_STRIDE + s) < fill_rate(locale_c)``;
     so hires never exceed ``needed``, and a campus never has fewer owned teachers than
-    ``min(covered, needed)``.  Recruits are drawn by :func:`_recruits` with ids ``first_id, first_id + 1, …``
-    and follow the existing teachers.
+    ``min(covered, needed)``.  Recruits are drawn by :func:`_recruits`, with ids from their slot keys, and
+    follow the existing teachers.
 
     ``needed``: posts per campus (from pupils and classes,
     :func:`~sim.scenario.campus_defaults.teachers_needed`); ``covered``: posts that must be filled
@@ -180,7 +181,7 @@ def september_hiring(teachers: Teachers, needed: np.ndarray, covered: np.ndarray
     keys = slot_campus.astype(np.int64) * HIRING_KEY_STRIDE + slot
     filled = (slot < must[slot_campus]) | (
         rng.uniform(seed, "hiring", year, keys, slot=0) < by_locale(params.fill_rate, campus_locale[slot_campus]))
-    recruits = _recruits(slot_campus[filled], keys[filled], campus_locale, spec, first_id, seed, year)
+    recruits = _recruits(slot_campus[filled], keys[filled], campus_locale, spec, seed, year)
     hired = np.bincount(slot_campus[filled], minlength=n_campuses)
     return _concat(teachers, recruits), Hiring(hired=hired, vacancies=open_posts - hired)
 
