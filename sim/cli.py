@@ -28,6 +28,7 @@ console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
 
 SET_HELP = "覆盖参数 / override a value: dotted.path=value (repeatable), e.g. simulation.years=5"
+SET_OPTION = click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
 
 
 def _report(exc: ScenarioError) -> None:
@@ -80,7 +81,7 @@ def _print_summary(s: dict) -> None:
 
 @cli.command()
 @click.argument("scenarios", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
+@SET_OPTION
 def validate(scenarios: tuple[Path, ...], overrides: tuple[str, ...]) -> None:
     """校验情景并汇总 / Validate scenarios and summarise the region each describes.
 
@@ -117,7 +118,7 @@ def schema() -> None:
 @click.argument("scenarios", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("outputs/network"),
               show_default=True, help="输出目录 / output folder")
-@click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
+@SET_OPTION
 def network(scenarios: tuple[Path, ...], out_dir: Path, overrides: tuple[str, ...]) -> None:
     """校区网络统计与地图 / Network statistics and an offline HTML map of campuses and group links.
 
@@ -148,9 +149,15 @@ def network(scenarios: tuple[Path, ...], out_dir: Path, overrides: tuple[str, ..
         click.echo(f"地图 map: {html}")
 
 
-WORKERS_HELP = "并行进程数 / worker processes (default: all cores; results are identical for any number)"
-CSV_HELP = "同时输出 CSV / also write every table as CSV (UTF-8, opens in Excel)"
-RESUME_NOTE = "中断后用同一 --out 重新运行即可续算 / rerun with the same --out to resume an interrupted batch."
+WORKERS_OPTION = click.option(
+    "--workers", type=click.IntRange(1, 256), default=os.cpu_count() or 1, show_default="all cores",
+    help="并行进程数 / worker processes (results are identical for any number)")
+OUT_OPTION = click.option(
+    "--out", "out_dir", type=click.Path(path_type=Path),
+    help="输出目录 / output folder (default: a new folder under outputs/); 中断后用同一目录重新运行即续算 / "
+         "rerun with the same folder to resume an interrupted batch")
+CSV_OPTION = click.option("--csv", "csv", is_flag=True,
+                          help="同时输出 CSV / also write every table as CSV (UTF-8, opens in Excel)")
 
 
 def _load_all(paths: tuple[Path, ...], overrides: list[str]) -> list:
@@ -186,12 +193,10 @@ def _run_batch(jobs: list, workers: int, cache: Path, title: str) -> list:
 @click.option("--years", type=click.IntRange(1, 50), help="模拟年数 / simulated years (default: the scenario's)")
 @click.option("--replicates", type=click.IntRange(1, 10_000), help="重复次数 / replicates (default: the scenario's)")
 @click.option("--seed", type=click.IntRange(0), help="基础种子 / base seed (default: the scenario's)")
-@click.option("--workers", type=click.IntRange(1, 256), default=os.cpu_count() or 1, show_default="all cores",
-              help=WORKERS_HELP)
-@click.option("--out", "out_dir", type=click.Path(path_type=Path),
-              help="输出目录 / output folder (default: a new folder under outputs/)")
-@click.option("--csv", "csv", is_flag=True, help=CSV_HELP)
-@click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
+@WORKERS_OPTION
+@OUT_OPTION
+@CSV_OPTION
+@SET_OPTION
 def run_cmd(scenario: Path, years: int | None, replicates: int | None, seed: int | None, workers: int,
             out_dir: Path | None, csv: bool, overrides: tuple[str, ...]) -> None:
     """运行情景 / Run a scenario: tables, metrics with 95 % intervals, and manifest.json.
@@ -225,15 +230,13 @@ def run_cmd(scenario: Path, years: int | None, replicates: int | None, seed: int
               help="重复次数 / replicates per scenario (default: the first scenario's)")
 @click.option("--years", type=click.IntRange(1, 50), help="模拟年数 / simulated years (default: the first scenario's)")
 @click.option("--seed", type=click.IntRange(0), help="基础种子 / base seed shared by all (default: the first scenario's)")
-@click.option("--workers", type=click.IntRange(1, 256), default=os.cpu_count() or 1, show_default="all cores",
-              help=WORKERS_HELP)
-@click.option("--out", "out_dir", type=click.Path(path_type=Path),
-              help="输出目录 / output folder (default: a new folder under outputs/)")
-@click.option("--csv", "csv", is_flag=True, help=CSV_HELP)
+@WORKERS_OPTION
+@OUT_OPTION
+@CSV_OPTION
 @click.option("--independent-seeds", is_flag=True,
               help="各情景独立种子(仅用于检验共同随机数的作用)/ give each scenario its own seeds "
                    "(only to see what common random numbers buy)")
-@click.option("--set", "overrides", multiple=True, metavar="PATH=VALUE", help=SET_HELP)
+@SET_OPTION
 def compare_cmd(scenarios: tuple[Path, ...], replicates: int | None, years: int | None, seed: int | None,
                 workers: int, out_dir: Path | None, csv: bool, independent_seeds: bool,
                 overrides: tuple[str, ...]) -> None:
@@ -241,7 +244,8 @@ def compare_cmd(scenarios: tuple[Path, ...], replicates: int | None, years: int 
 
     每个情景在相同种子上重复运行，差值为配对差及其95%区间 / Every scenario runs on the same
     seeds; differences are paired against the first scenario, with 95 % intervals.  Writes
-    comparison.parquet, summary.txt and manifest.json, and each scenario's tables in a sub-folder.
+    comparison.parquet and summary.txt, and each scenario's tables and manifest.json in a
+    sub-folder named after it.
     """
     import pandas as pd
 

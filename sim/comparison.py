@@ -41,7 +41,7 @@ def _per_replicate(metrics: pd.DataFrame, scenario: str, level: str, entity: str
     return m.pivot(index="replicate", columns="year", values="value")
 
 
-def _ratio_rows(cost: np.ndarray, effect: np.ndarray, rng: np.random.Generator) -> tuple[float, float, float, bool]:
+def _ratio(cost: np.ndarray, effect: np.ndarray, rng: np.random.Generator) -> tuple[float, float, float, bool]:
     """Cost per unit of effect over paired replicates: ratio of means, bootstrap interval, and
     whether the effect is distinguishably positive (else no ratio is given)."""
     n = len(effect)
@@ -70,7 +70,7 @@ def cost_effectiveness(metrics: pd.DataFrame, names: list[str]) -> pd.DataFrame:
                           - _per_replicate(metrics, name, level, entity, metric)) / unit
                 for year in extra_cost.columns.intersection(effect.columns):
                     both = pd.concat([extra_cost[year], effect[year]], axis=1, join="inner").dropna()
-                    ratio, lo, hi, ok = _ratio_rows(both.iloc[:, 0].to_numpy(), both.iloc[:, 1].to_numpy(), rng)
+                    ratio, lo, hi, ok = _ratio(both.iloc[:, 0].to_numpy(), both.iloc[:, 1].to_numpy(), rng)
                     rows.append({"scenario": name, "reference": reference, "year": year, "level": level,
                                  "entity": entity, "metric": key, "n": len(both), "mean": ratio, "ci_low": lo,
                                  "ci_high": hi, "distinguishable": ok})

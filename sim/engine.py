@@ -143,8 +143,7 @@ class Simulation:
         self.brand = np.zeros(n)
         self.allowance = np.zeros(n)
         self.town_km = county_town_km(self.net)
-        self._group_label = np.where(self.net.campus_group >= 0, self.net.group_ids[np.maximum(self.net.campus_group, 0)]
-                                     if len(self.net.group_ids) else "", "")
+        self._group_label = np.append(self.net.group_ids.astype(str), "")[self.net.campus_group]  # -1 (none) → ""
         self._places = {"cell": _Places.of(self.cell_ids, self.net.cell_locale),
                         "campus": _Places.of(self.ids, self.net.campus_locale)}
         self.state: State = initial_state(replace(self.scn, campuses=scn.campuses), self.net, self.seed)
