@@ -128,9 +128,3 @@ def run_jobs(jobs: Sequence[Job], workers: int = 1, progress: Callable[[], None]
 def concat_runs(results: Sequence[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
     """The tables of several runs, concatenated in the given order."""
     return {name: pd.concat([r[name] for r in results], ignore_index=True) for name in results[0]}
-
-
-def run_replicates(scn: ResolvedScenario, replicates: int, workers: int = 1, years: int | None = None,
-                   progress: Callable[[], None] | None = None, cache: Path | None = None) -> dict[str, pd.DataFrame]:
-    """Replicates 0..R−1 of ``scn``; tables concatenated in replicate order."""
-    return concat_runs(run_jobs(replicate_jobs(scn, replicates, years), workers, progress, cache))

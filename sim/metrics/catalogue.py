@@ -256,12 +256,6 @@ COMPARISON_ONLY = ("cost_per_cv_0_01_yuan", "cost_per_gap_sd_yuan")
 """Metrics that exist only in a comparison (they need the reference plan)."""
 
 
-def label(key: str) -> str:
-    """Bilingual label of a metric key (the key itself if it is not catalogued)."""
-    m = CATALOGUE.get(key)
-    return m.label if m else key
-
-
 def markdown() -> str:
     """The catalogue as a Markdown document (docs/METRICS.md is this text)."""
     lines = ["# 指标目录 / Metric catalogue", "",

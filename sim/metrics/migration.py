@@ -24,12 +24,17 @@ PAIR_FLOWS = {"entry_flow": ENTRY_FLOWS, "relocations": ("relocation",), "backfl
 """Locale-pair metrics and the student flows each counts."""
 
 
-def pair_label(origin: str, destination: str) -> str:
-    """Entity name of a locale pair, e.g. ``rural→urban``."""
-    return f"{origin}→{destination}"
+def locale_pairs(years: np.ndarray, flows: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Tidy ``locale_pair`` rows: for each metric key, the counts of its ``flows`` by origin and
+    destination locale, a complete 3 × 3 matrix (zeros included) every year."""
+    pairs = pd.MultiIndex.from_product([years, LOCALES, LOCALES], names=["year", "origin_locale", "destination_locale"])
+    matrix = pd.DataFrame({key: f.groupby(["year", "origin_locale", "destination_locale"])["count"].sum()
+                           .reindex(pairs, fill_value=0) for key, f in flows.items()}, index=pairs)
+    entity = [f"{o}→{d}" for _, o, d in pairs]  # e.g. rural→urban
+    return melt(matrix.set_index(pd.MultiIndex.from_arrays([pairs.get_level_values("year"), entity])), "locale_pair")
 
 
-def _by_year(df: pd.DataFrame, years: np.ndarray, by: list[str] | None = None) -> pd.Series | pd.DataFrame:
+def _by_year(df: pd.DataFrame, years: np.ndarray, by: list[str] | None = None) -> pd.Series:
     if by:
         return df.groupby(["year", *by])["count"].sum()
     return df.groupby("year")["count"].sum().reindex(years, fill_value=0)
@@ -65,10 +70,5 @@ def migration_metrics(cy: pd.DataFrame, flows: pd.DataFrame) -> pd.DataFrame:
             "outside_catchment_share")
         parts.append(melt(share.to_frame(), level))
 
-    pairs = pd.MultiIndex.from_product([years, LOCALES, LOCALES], names=["year", "origin_locale", "destination_locale"])
-    matrix = pd.DataFrame({key: _by_year(pupils[pupils["flow"].isin(names)], years,
-                                         ["origin_locale", "destination_locale"]).reindex(pairs, fill_value=0)
-                           for key, names in PAIR_FLOWS.items()}, index=pairs).reset_index()
-    matrix["entity"] = [pair_label(o, d) for o, d in zip(matrix["origin_locale"], matrix["destination_locale"])]
-    parts.append(melt(matrix.set_index(["year", "entity"])[list(PAIR_FLOWS)], "locale_pair"))
+    parts.append(locale_pairs(years, {key: pupils[pupils["flow"].isin(names)] for key, names in PAIR_FLOWS.items()}))
     return finish(parts)

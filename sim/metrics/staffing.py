@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..scenario.models import LOCALES
 from .frame import finish, melt, melt_region
-from .migration import pair_label
+from .migration import locale_pairs
 
 EXIT_FLOWS = {"attrition": "attrition", "retirements": "retirement", "hires": "hire"}
 """Metric key → teacher flow it counts."""
@@ -59,12 +59,8 @@ def teacher_metrics(cy: pd.DataFrame, flows: pd.DataFrame) -> pd.DataFrame:
     region["exchange_backbone_share"] = backbone.reindex(years, fill_value=0) / region["exchanges"].replace(0, np.nan)
     region["exchange_rate"] = region["exchanges"] / region["teachers"].where(region["teachers"] > 0)
     keys = ["teachers", "vacancies", "teacher_skill_mean", "teacher_skill_sd", *EXIT_FLOWS, "attrition_rate"]
-    pairs = pd.MultiIndex.from_product([years, LOCALES, LOCALES], names=["year", "origin_locale", "destination_locale"])
-    matrix = exchange.groupby(["year", "origin_locale", "destination_locale"])["count"].sum().reindex(
-        pairs, fill_value=0).rename("exchanges").reset_index()
-    matrix["entity"] = [pair_label(o, d) for o, d in zip(matrix["origin_locale"], matrix["destination_locale"])]
     return finish([
         melt_region(region[keys + ["exchanges", "exchange_backbone_share", "exchange_rate"]]),
         melt(locale[keys], "locale"),
-        melt(matrix.set_index(["year", "entity"])[["exchanges"]], "locale_pair"),
+        locale_pairs(years, {"exchanges": exchange}),
     ])
