@@ -19,6 +19,14 @@ excluded), ``student_years_per_s`` (pupils enrolled summed over the simulated ye
 ``peak_rss_mb`` (peak resident memory of the process so far), ``bytes_per_student`` (bytes of the
 student arrays ÷ pupils at the end), ``tables_s`` (records to tables) and ``metrics_s`` (every
 metric of the catalogue from the tables).  Targets hold on a 2-core machine, one process (:data:`TARGETS`).
+
+With ``groups=True`` (``bench --groups``) the same region is grouped by 名校+弱校 (mode
+``mingxiao_ruoxiao``, every parameter at its default) over :data:`GROUP_COVERAGE` of its campuses,
+by the pairing rule of a coverage plan (:func:`sim.scenario.rollout.pair_by_rule`: strongest
+campuses first, each taking its weakest neighbours), all formed in year 1; the run then carries
+every hook of the mode (exchange, skill links, mentoring, brand, costs) and the same targets hold.
+The result says how many ``groups`` formed and their ``group_coverage`` (share of open campuses in
+a group).
 """
 
 from __future__ import annotations
@@ -29,7 +37,12 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
+
+from .network import STAGES
+from .scenario.rollout import coverage, pair_by_rule
 from .scenario.loader import resolve
+from .scenario.mingxiao import CoveragePlan
 from .scenario.models import Scenario
 from .scenario.resolved import ResolvedScenario
 from .yamlsource import Locations
@@ -57,7 +70,8 @@ REGIONS: dict[str, dict] = {
 
 BASE: dict = {
     "simulation": {"years": 10, "replicates": 1, "seed": 1, "start_year": 2025},
-    "region": {"synthetic": {"seed": 7, "crowding": {"urban": 1.15, "town": 1.05, "rural": 0.55},
+    "region": {"synthetic": {"seed": 7, "crowding": {"urban": 1.05, "town": 1.0, "rural": 0.6},
+                             "campus_size": {"urban": 4.0, "town": 2.5, "rural": 1.6},
                              "quality_mean": {"urban": 0.25, "town": 0.0, "rural": -0.3}, "quality_sd": 0.15}},
     "teachers": {"pupils_per_teacher": {"primary": 15.5, "junior": 12.0},
                  "age_mix": {"young": 0.12, "middle": 0.638, "old": 0.242}},
@@ -73,9 +87,13 @@ TARGETS: dict[str, dict[str, tuple[str, float]]] = {
 }
 """Targets per size on a 2-core machine, one process: (comparison, bound)."""
 
+GROUP_COVERAGE = 0.7
+"""Share of campuses ``bench --groups`` puts in groups (Yuxi's 70 % target of compulsory schools)."""
 
-def scenario_data(size: str, years: int = 10, seed: int = 1) -> dict:
-    """The scenario of ``size`` as the plain data a YAML file would hold."""
+
+def scenario_data(size: str, years: int = 10, seed: int = 1, groups: bool = False) -> dict:
+    """The scenario of ``size`` as the plain data a YAML file would hold (with ``groups``: and the
+    名校+弱校 groups of :func:`bench_groups` under ``groups``)."""
     if size not in REGIONS:
         raise ValueError(f"size must be one of {', '.join(SIZES)}; got {size!r}")
     data = copy.deepcopy(BASE)
@@ -84,13 +102,54 @@ def scenario_data(size: str, years: int = 10, seed: int = 1) -> dict:
     data["simulation"].update(years=years, seed=seed)
     data["region"]["name"] = f"bench {size}"
     data["region"]["synthetic"].update(copy.deepcopy(REGIONS[size]))
+    if groups:
+        data["name"] = f"bench_{size}_groups"
+        data["title"] = f"基准（名校+弱校集团）/ benchmark: {size}, 名校+弱校 groups"
+        data["groups"] = bench_groups(_resolve(data, f"<bench:{size}>"))
     return data
 
 
-def build_scenario(size: str, years: int = 10, seed: int = 1) -> ResolvedScenario:
-    """Validate and resolve the benchmark scenario of ``size`` (synthesises its region)."""
-    data = scenario_data(size, years, seed)
-    return resolve(Scenario.model_validate(data), data, Locations(), Path(f"<bench:{size}>"))
+def bench_groups(scn: ResolvedScenario, target: float = GROUP_COVERAGE) -> list[dict]:
+    """名校+弱校 groups over ``target`` of the campuses of ``scn`` (all open at the start), as the
+    ``groups`` entries of a scenario, all forming in year 1: a coverage plan's pairing rule
+    (:func:`~sim.scenario.rollout.pair_by_rule`) with campus quality as strength, applied until
+    the target is met or no further group can form (a plan forms at most 1,000 groups a call)."""
+    campuses = scn.campuses
+    n = len(campuses)
+    plan = CoveragePlan(target_coverage=target, new_groups_per_year=1000)
+    strength, stage = [c.quality for c in campuses], [STAGES.index(c.stage) for c in campuses]
+    x_km, y_km, is_open = [c.x_km for c in campuses], [c.y_km for c in campuses], np.ones(n, bool)
+    grouped, groups = np.zeros(n, bool), []
+    while True:
+        pairing = pair_by_rule(strength, stage, x_km, y_km, is_open, grouped, plan, year=1)
+        for h in pairing.hubs.tolist():
+            members = np.flatnonzero(pairing.hub_of == h)
+            groups.append({"id": f"g{len(groups) + 1:04d}", "mode": "mingxiao_ruoxiao", "hub": campuses[h].id,
+                           "members": [campuses[m].id for m in members.tolist()]})
+            grouped[h] = grouped[members] = True
+        if len(pairing.hubs) == 0:
+            return groups
+
+
+def group_coverage(scn: ResolvedScenario) -> float:
+    """Share of the campuses of ``scn`` (all open at the start) that are a hub or member of a group."""
+    index = scn.campus_index()
+    grouped = [False] * len(scn.campuses)
+    for g in scn.groups:
+        for cid in (g.hub, *g.members):
+            if cid is not None:
+                grouped[index[cid]] = True
+    return coverage(grouped, [True] * len(scn.campuses))
+
+
+def _resolve(data: dict, source: str) -> ResolvedScenario:
+    return resolve(Scenario.model_validate(data), data, Locations(), Path(source))
+
+
+def build_scenario(size: str, years: int = 10, seed: int = 1, groups: bool = False) -> ResolvedScenario:
+    """Validate and resolve the benchmark scenario of ``size`` (synthesises its region; with
+    ``groups``, grouped by :func:`bench_groups`)."""
+    return _resolve(scenario_data(size, years, seed, groups), f"<bench:{size}>")
 
 
 def peak_rss_mb() -> float:
@@ -108,14 +167,15 @@ def check(result: dict) -> dict[str, bool]:
     return out
 
 
-def bench(size: str, years: int = 10, seed: int = 1) -> dict:
-    """Build the region of ``size``, run it for ``years`` years, and return the figures (module docstring)."""
+def bench(size: str, years: int = 10, seed: int = 1, groups: bool = False) -> dict:
+    """Build the region of ``size`` (with ``groups``: grouped by 名校+弱校 over 70 % of its campuses),
+    run it for ``years`` years, and return the figures (module docstring)."""
     from .engine import Simulation
     from .metrics.compute import run_metrics
     from .results import tables
 
     t0 = time.perf_counter()
-    scn = build_scenario(size, years, seed)
+    scn = build_scenario(size, years, seed, groups)
     t1 = time.perf_counter()
     sim = Simulation(scn, seed, years)
     records = sim.run()
@@ -143,6 +203,8 @@ def bench(size: str, years: int = 10, seed: int = 1) -> dict:
         "student_years": student_years,
         "cells": len(scn.cells),
         "teachers": int(len(sim.state.teachers)),
+        "groups": len(scn.groups),
+        "group_coverage": round(group_coverage(scn), 3),
     }
     result["targets_met"] = all(check(result).values())
     return result

@@ -45,6 +45,7 @@ from scipy.spatial import cKDTree
 
 from .scenario.models import LOCALES, MODES, STAGES, Travel
 from .scenario.resolved import ResolvedScenario
+from .stages import OVERLAP, TEACHES
 
 PARTS: tuple[str, ...] = ("primary", "junior")
 """Stage parts: 0 = primary grades 1–6, 1 = junior grades 7–9 (a nine-year campus teaches both)."""
@@ -52,11 +53,6 @@ PARTS: tuple[str, ...] = ("primary", "junior")
 ROLES: tuple[str, ...] = ("independent", "hub", "member")
 """Campus roles in order of their codes."""
 
-TEACHES = np.array([[True, False], [False, True], [True, True]])
-"""``TEACHES[stage code, part]``: whether a campus of that stage teaches that part."""
-
-OVERLAP = (TEACHES.astype(int) @ TEACHES.T.astype(int)) > 0
-"""``OVERLAP[s, t]``: campuses of stages s and t teach at least one grade in common."""
 
 CELL_PREFIX = "cell:"
 
@@ -152,35 +148,62 @@ def proximity_neighbours(scn: ResolvedScenario) -> tuple[np.ndarray, np.ndarray]
     return index, dist
 
 
-def choice_sets(scn: ResolvedScenario) -> tuple[np.ndarray, np.ndarray]:
-    """Each cell's ``travel.choice_set`` nearest campuses teaching each stage part.
+def explicit_zones(scn: ResolvedScenario) -> np.ndarray:
+    """(2, n_cells) int64: the campus each cell names as its zone per part (``zone_primary``,
+    ``zone_junior``; index into ``scn.campuses``), −1 where it names none, or a campus that is not
+    in ``scn.campuses`` (closed) or does not teach the part."""
+    at = scn.campus_index()
+    teaches = TEACHES[_codes((c.stage for c in scn.campuses), STAGES)].reshape(-1, 2)
+    out = np.full((2, len(scn.cells)), -1, dtype=np.int64)
+    for i, cell in enumerate(scn.cells):
+        for p, zoned in enumerate((cell.zone_primary, cell.zone_junior)):
+            j = at.get(zoned, -1) if zoned is not None else -1
+            if j >= 0 and teaches[j, p]:
+                out[p, i] = j
+    return out
+
+
+def choice_sets(scn: ResolvedScenario, zone: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Each cell's ``travel.choice_set`` nearest campuses teaching each stage part, its zoned
+    campus first.
 
     Returns padded ``(index, distance_km)`` of shape (2, n_cells, choice_set); part 0 = primary
-    grades, 1 = junior grades.
+    grades, 1 = junior grades.  ``zone`` (2, n_cells), campus index per part or −1: the zoning to
+    use (default :func:`explicit_zones`); where it is −1 the rule of :func:`_zone_first` zones the cell.
     """
     xy = _campus_xy(scn)
     teaches = TEACHES[_codes((c.stage for c in scn.campuses), STAGES)].reshape(-1, 2)
     cells = _cell_xy(scn)
     parts = [nearest(xy, np.flatnonzero(teaches[:, p]), cells, scn.travel.choice_set) for p in range(2)]
     index, dist = np.stack([p[0] for p in parts]), np.stack([p[1] for p in parts])
+    zone = explicit_zones(scn) if zone is None else np.asarray(zone, dtype=np.int64)
     return _zone_first(index, dist, _codes((c.locale for c in scn.campuses), LOCALES),
-                       _codes((c.locale for c in scn.cells), LOCALES))
+                       _codes((c.locale for c in scn.cells), LOCALES), zone, xy, cells)
 
 
-def _zone_first(index: np.ndarray, dist: np.ndarray, campus_locale: np.ndarray,
-                cell_locale: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _zone_first(index: np.ndarray, dist: np.ndarray, campus_locale: np.ndarray, cell_locale: np.ndarray,
+                zone: np.ndarray, campus_xy: np.ndarray, cell_xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Move each cell's catchment (zoned) campus to column 0 of its choice set.
 
-    Zoning (划片) follows administrative lines, not bare distance: an urban or town cell is zoned
-    to the nearest campus in its set that is not more rural than the cell (a township seat's
-    children go to the township school even when a village school is a little closer); a village
-    cell, or a cell with no such campus in its set, to the nearest campus.
+    A cell with an explicit zone (``zone`` ≥ 0) is zoned there; if that campus is not among its
+    nearest, it takes the place of the farthest one.  Otherwise zoning (划片) follows administrative
+    lines, not bare distance: an urban or town cell is zoned to the nearest campus in its set that is
+    not more rural than the cell (a township seat's children go to the township school even when a
+    village school is a little closer); a village cell, or a cell with no such campus in its set, to
+    the nearest campus.
     """
+    index, dist = index.copy(), dist.copy()
     k = index.shape[2]
+    explicit = zone >= 0
+    missing = explicit & ~(index == zone[:, :, None]).any(axis=2)
+    p, i = np.nonzero(missing)
+    index[p, i, -1] = zone[p, i]
+    dist[p, i, -1] = np.hypot(*(cell_xy[i] - campus_xy[zone[p, i]]).T) if len(i) else dist[p, i, -1]
     valid = index >= 0
     eligible = valid & (campus_locale[np.maximum(index, 0)] <= cell_locale[None, :, None])
     first = np.where(eligible.any(axis=2) & (cell_locale < LOCALES.index("rural"))[None, :],
                      eligible.argmax(axis=2), 0)
+    first = np.where(explicit, (index == zone[:, :, None]).argmax(axis=2), first)
     cols = np.arange(k)[None, None, :]
     f = first[:, :, None]
     order = np.where(cols == 0, f, np.where(cols <= f, cols - 1, cols))  # zoned campus, then the rest in order
@@ -323,7 +346,7 @@ class CompiledNetwork:
     campus_district: np.ndarray     # (n,) int32: index into district_ids, -1 none
     campus_legal_person: np.ndarray  # (n,) int32: index into legal_person_ids
     group_ids: np.ndarray           # (g,) str
-    group_mode: np.ndarray          # (g,) int8: index into models.MODES
+    group_mode: np.ndarray          # (g,) int8: index into models.MODES (-1: a mode registered outside the language, as by a test)
     group_hub: np.ndarray           # (g,) int32: hub campus, -1 none
     group_start_year: np.ndarray    # (g,) int32: simulated year the group forms
     district_ids: np.ndarray        # (d,) str
@@ -404,7 +427,7 @@ def compile_network(scn: ResolvedScenario, graph: nx.MultiDiGraph | None = None)
         campus_role=_codes((a["role"] for a in node), ROLES),
         campus_district=campus_district, campus_legal_person=campus_legal,
         group_ids=group_ids,
-        group_mode=_codes((g.mode for g in scn.groups), MODES),
+        group_mode=np.array([MODES.index(g.mode) if g.mode in MODES else -1 for g in scn.groups], dtype=np.int8),
         group_hub=np.array([-1 if g.hub is None else at[g.hub] for g in scn.groups], dtype=np.int32),
         group_start_year=np.array([g.start_year for g in scn.groups], dtype=np.int32),
         district_ids=district_ids, legal_person_ids=legal_ids,
@@ -417,11 +440,11 @@ def compile_network(scn: ResolvedScenario, graph: nx.MultiDiGraph | None = None)
     )
 
 
-def compile_choice(scn: ResolvedScenario) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def compile_choice(scn: ResolvedScenario, zone: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The choice-set arrays of :class:`CompiledNetwork` (``choice`` int32, ``choice_km`` and
     ``choice_min`` float32) straight from k-d tree queries, without building the graph: the engine
-    recompiles them whenever campuses open or close."""
-    choice, choice_km = choice_sets(scn)
+    recompiles them whenever campuses open or close, or zones change (``zone`` as in :func:`choice_sets`)."""
+    choice, choice_km = choice_sets(scn, zone)
     choice_min = _with_minutes(choice, choice_km, _codes((c.locale for c in scn.campuses), LOCALES), scn.travel)
     return choice.astype(np.int32), choice_km.astype(np.float32), choice_min.astype(np.float32)
 

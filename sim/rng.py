@@ -13,6 +13,8 @@ another's.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 from scipy.special import ndtri
 
@@ -26,17 +28,19 @@ STREAMS: dict[str, int] = {
     "skill": 7,         # teacher skill growth noise
     "assessment": 8,    # sampling for the grade-5/8 test
     "exchange": 9,      # teacher exchange selection
+    "titles": 10,       # title promotions, backbone designation, qualification upgrades
+    "staffing": 11,     # applications and exams for town posts (选调进城)
+    "burn_in": 12,      # learning noise of the school years pupils had before the start
+    "skill_links": 13,  # hub teachers a member teacher is linked to in joint research (名校+弱校)
+    "branch_staff": 14,  # hub teachers seeded to a new branch campus (名校+新校)
 }
 """One stream id per mechanism."""
 
-_M = np.uint64(0xFFFFFFFFFFFFFFFF)
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_K = [np.uint64(c) for c in (0xBF58476D1CE4E5B9, 0x94D049BB133111EB, 0xD6E8FEB86659FD93, 0xCA5A826395121157)]
-
-
-def _mix(x) -> np.ndarray:
-    """SplitMix64 finaliser: a bijective avalanche on uint64 (wrapping arithmetic), on a copy."""
-    return _mix_inplace(np.array(x, dtype=np.uint64))
+_KI = (0xBF58476D1CE4E5B9, 0x94D049BB133111EB, 0xD6E8FEB86659FD93, 0xCA5A826395121157)
+_K = [np.uint64(c) for c in _KI]
+_MASK = 0xFFFFFFFFFFFFFFFF
+_GOLDEN_I = 0x9E3779B97F4A7C15
 
 
 def _mix_inplace(x: np.ndarray) -> np.ndarray:
@@ -49,18 +53,40 @@ def _mix_inplace(x: np.ndarray) -> np.ndarray:
     return x
 
 
-def _bits(seed: int, stream: str, year: int, ids: np.ndarray, slot: int) -> np.ndarray:
+def _mix_int(x: int) -> int:
+    """SplitMix64 finaliser of one Python int (the scalar twin of :func:`_mix_inplace`)."""
+    x &= _MASK
+    x = ((x ^ (x >> 30)) * _KI[0]) & _MASK
+    x = ((x ^ (x >> 27)) * _KI[1]) & _MASK
+    return x ^ (x >> 31)
+
+
+@lru_cache(maxsize=4096)
+def _key(seed: int, stream: str, year: int, slot: int) -> np.uint64:
+    """The mixed key of one (seed, stream, year, slot): computed once per process and reused, since
+    a run draws from the same few keys hundreds of times."""
+    key = _mix_int((seed & _MASK) * _KI[2] + STREAMS[stream] * _GOLDEN_I)
+    return np.uint64(_mix_int(key ^ (((year & 0xFFFFFFFF) * _KI[3] + (slot & 0xFFFFFFFF)) & _MASK)))
+
+
+Slot = int | range
+"""A draw's slot, or a range of slots: one column of draws per slot (e.g. one per choice-set column)."""
+
+
+def _bits(seed: int, stream: str, year: int, ids: np.ndarray, slot: Slot) -> np.ndarray:
     with np.errstate(over="ignore"):
-        key = _mix(np.uint64(seed & 0xFFFFFFFFFFFFFFFF) * _K[2] + np.uint64(STREAMS[stream]) * _GOLDEN)
-        key = _mix(key ^ (np.uint64(year & 0xFFFFFFFF) * _K[3] + np.uint64(slot & 0xFFFFFFFF)))
         x = np.asarray(ids).astype(np.uint64)  # a fresh array, mixed in place
         x *= _GOLDEN
-        x ^= key
+        if isinstance(slot, range):  # one column per slot, in a new (ids × slots) array
+            x = x[:, None] ^ np.array([_key(seed, stream, year, k) for k in slot], dtype=np.uint64)
+        else:
+            x ^= _key(seed, stream, year, slot)
         return _mix_inplace(x)
 
 
-def uniform(seed: int, stream: str, year: int, ids: np.ndarray, slot: int = 0) -> np.ndarray:
-    """Uniform draws in (0, 1), one per id, keyed by (seed, stream, year, id, slot)."""
+def uniform(seed: int, stream: str, year: int, ids: np.ndarray, slot: Slot = 0) -> np.ndarray:
+    """Uniform draws in (0, 1), one per id, keyed by (seed, stream, year, id, slot); with a range of
+    slots, an (ids × slots) array whose column k is the draws of the k-th slot."""
     bits = _bits(seed, stream, year, ids, slot)
     bits >>= np.uint64(11)
     u = bits.astype(np.float64)
@@ -69,13 +95,13 @@ def uniform(seed: int, stream: str, year: int, ids: np.ndarray, slot: int = 0) -
     return u
 
 
-def normal(seed: int, stream: str, year: int, ids: np.ndarray, slot: int = 0) -> np.ndarray:
+def normal(seed: int, stream: str, year: int, ids: np.ndarray, slot: Slot = 0) -> np.ndarray:
     """Standard normal draws, one per id (inverse CDF of :func:`uniform`)."""
     u = uniform(seed, stream, year, ids, slot)
     return ndtri(u, out=u)
 
 
-def gumbel(seed: int, stream: str, year: int, ids: np.ndarray, slot: int = 0) -> np.ndarray:
+def gumbel(seed: int, stream: str, year: int, ids: np.ndarray, slot: Slot = 0) -> np.ndarray:
     """Standard Gumbel draws (for multinomial-logit choices by argmax of utility + Gumbel)."""
     u = uniform(seed, stream, year, ids, slot)
     np.log(u, out=u)

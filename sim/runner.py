@@ -1,30 +1,34 @@
-"""Run batches of simulations (replicates of one scenario, or several scenarios on shared seeds), in
-this process or in parallel worker processes, each finished run kept on disk so that an
-interrupted batch resumes where it stopped.
+"""Run batches of simulations (replicates of one scenario, several scenarios on shared seeds, the
+points of a sweep) on an executor (:mod:`sim.executor`: this process, local worker processes or
+Dask), each finished run stored as it arrives (:mod:`sim.runstore`) so that an interrupted batch
+resumes where it stopped.
 
-Results do not depend on the number of workers: each run's seed is fixed before the batch starts
-(:func:`sim.results.replicate_seed`), every draw is keyed to an agent, and tables are concatenated
-in job order.
+Results do not depend on the number of workers or on where they run: each run's seed is fixed before
+the batch starts (:func:`sim.results.replicate_seed`), every draw is keyed to an agent, and results
+are returned in task order whatever order the runs end in.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from .atomic import write_text_atomic
 from .engine import Simulation, check_supported
+from .executor import open_executor
 from .metrics.compute import run_metrics
-from .results import TABLES, code_fingerprint, replicate_seed, tables, write_tables
+from .results import TABLES, code_fingerprint, replicate_seed, tables
+from .runstore import Failure, Result, RunStore, run_key
 from .scenario.resolved import ResolvedScenario
-
 
 INDEPENDENT_STREAM = 1 << 20
 """Offset of the replicate numbers from which independent (non-shared) base seeds are derived."""
+
+Progress = Callable[[bool], None]
+"""Called once per finished run (True) or failed run (False), in the main process."""
 
 
 @dataclass(frozen=True)
@@ -39,8 +43,8 @@ class Job:
     base_seed: int
 
     def key(self, version: str) -> str:
-        """Name of the run's folder in a batch cache: changes with the scenario, seed, years and code."""
-        return f"{self.scn.name}-r{self.replicate:04d}-s{self.seed}-y{self.years}-{self.scn.digest[:12]}-{version}"
+        """The run's key in a batch store: a hash of the resolved scenario, seed, years and code."""
+        return run_key("tables", self.scn.digest, self.seed, self.years, self.replicate, version)
 
 
 def run(scn: ResolvedScenario, seed: int, years: int | None = None, replicate: int = 0) -> dict[str, pd.DataFrame]:
@@ -72,57 +76,43 @@ def comparison_jobs(scns: Sequence[ResolvedScenario], replicates: int, years: in
                                       replicate_seed(base_seed, INDEPENDENT_STREAM + k))]
 
 
-class _Cache:
-    """Finished runs under ``folder``: one sub-folder per run holding its tables, and a ``done``
-    marker written last, so a run killed while writing counts as not done."""
+def run_tasks(fn: Callable[[Any], dict[str, pd.DataFrame]], tasks: Sequence[Any], keys: Sequence[str],
+              workers: int = 1, dask: str | None = None, store: RunStore | None = None,
+              progress: Progress | None = None, keep_going: bool = False) -> list[Result]:
+    """``fn(task)`` for every task, in task order: runs found in ``store`` are read, the others run on
+    the executor (``workers`` local processes, or Dask at ``dask``) and are stored as each ends.
 
-    def __init__(self, folder: Path | None):
-        self.folder = folder
-        self.version = code_fingerprint() if folder else ""
+    A run that raises is stored as a :class:`~sim.runstore.Failure` and the batch goes on when
+    ``keep_going``; otherwise its error is raised once the runs already finished are stored.
+    """
+    store = store or RunStore(None)
+    results: list[Result | None] = [store.load(key) for key in keys]
+    for res in results:
+        if res is not None and progress:
+            progress(not isinstance(res, Failure))
+    todo = [i for i, res in enumerate(results) if res is None]
+    if todo:
+        with open_executor(workers, dask, len(todo)) as pool:
+            for j, value, error in pool.results(fn, [tasks[i] for i in todo]):
+                i = todo[j]
+                if error is not None and not keep_going:
+                    raise error
+                results[i] = Failure.of(error) if error is not None else value
+                store.save(keys[i], results[i])
+                if progress:
+                    progress(error is None)
+    return results  # type: ignore[return-value]
 
-    def load(self, job: Job) -> dict[str, pd.DataFrame] | None:
-        if self.folder is None:
-            return None
-        run_dir = self.folder / job.key(self.version)
-        if not (run_dir / "done").exists():
-            return None
-        return {name: pd.read_parquet(run_dir / f"{name}.parquet") for name in TABLES}
 
-    def save(self, job: Job, frames: dict[str, pd.DataFrame]) -> None:
-        if self.folder is not None:
-            run_dir = self.folder / job.key(self.version)
-            write_tables(run_dir, frames)
-            write_text_atomic(run_dir / "done", "")
-
-
-def run_jobs(jobs: Sequence[Job], workers: int = 1, progress: Callable[[], None] | None = None,
-             cache: Path | None = None) -> list[dict[str, pd.DataFrame]]:
-    """Run ``jobs`` (in ``workers`` processes when more than one), in job order.  With ``cache``,
+def run_jobs(jobs: Sequence[Job], workers: int = 1, progress: Progress | None = None,
+             cache: Path | None = None, dask: str | None = None) -> list[dict[str, pd.DataFrame]]:
+    """Run ``jobs`` (on ``workers`` processes, or Dask at ``dask``), in job order.  With ``cache``,
     runs found finished there are read instead of re-run, and each new run is saved as it ends."""
     for scn in {job.scn.name: job.scn for job in jobs}.values():
         check_supported(scn)
-    store = _Cache(cache)
-    results: list[dict[str, pd.DataFrame] | None] = [store.load(job) for job in jobs]
-    todo = [i for i, res in enumerate(results) if res is None]
-    for i, res in enumerate(results):
-        if res is not None and progress:
-            progress()
-
-    def finished(i: int, res: dict[str, pd.DataFrame]) -> None:
-        store.save(jobs[i], res)
-        results[i] = res
-        if progress:
-            progress()
-
-    if workers <= 1 or len(todo) <= 1:
-        for i in todo:
-            finished(i, _run_job(jobs[i]))
-    else:
-        with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as pool:
-            futures = {pool.submit(_run_job, jobs[i]): i for i in todo}
-            for future in as_completed(futures):  # saved as each ends, whatever the order
-                finished(futures[future], future.result())
-    return results  # type: ignore[return-value]
+    version = code_fingerprint()
+    results = run_tasks(_run_job, jobs, [job.key(version) for job in jobs], workers, dask, RunStore(cache), progress)
+    return [{name: res[name] for name in TABLES} for res in results]  # type: ignore[index]
 
 
 def concat_runs(results: Sequence[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:

@@ -126,3 +126,11 @@ def standard_sizes(stages: list[str] | tuple[str, ...], overrides: list[int | No
         if o is not None:
             out[i, :] = o
     return out
+
+
+TEACHES = np.array([[True, False], [False, True], [True, True]])
+"""``TEACHES[stage code, part]``: whether a campus of that stage (primary, junior, nine-year) teaches
+that part (grades 1–6, grades 7–9)."""
+
+OVERLAP = (TEACHES.astype(int) @ TEACHES.T.astype(int)) > 0
+"""``OVERLAP[s, t]``: campuses of stages s and t teach at least one grade in common."""

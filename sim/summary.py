@@ -1,30 +1,38 @@
-"""The figures ``validate`` prints for a scenario: what region it describes at the start."""
+"""The figures ``validate`` prints for a scenario: what region it describes at the start.
+
+The start is the one ``run`` begins from (:class:`~sim.engine.Simulation` builds it: pupils placed
+as the yearly admission would have placed them, classes formed), so ``validate`` and the first
+year of ``run`` agree.  Groups do not change the start, so they are left out of that build.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 import numpy as np
 
-from .processes.classes import form_classes, size_bands
+from .processes.classes import size_bands
 from .scenario.resolved import ResolvedScenario
-from .stages import split_by_grade, standard_sizes
 
 
-def start_enrolment(scn: ResolvedScenario) -> np.ndarray:
-    """Pupils by campus and grade (n_campus, 9) at the start, split by cohort births."""
-    stages = [c.stage for c in scn.campuses]
-    pupils = np.array([c.pupils for c in scn.campuses], dtype=np.int64)
-    return split_by_grade(stages, pupils, scn.simulation.start_year, scn.demography.births,
-                          scn.demography.births_trend)
+def start_classes(scn: ResolvedScenario) -> tuple[np.ndarray, np.ndarray]:
+    """Pupils and classes by campus and grade (each ``(n_campus, 9)``) at the start of a run of
+    ``scn`` on its base seed (campuses opened later by policy left out)."""
+    from .engine import Simulation
+
+    sim = Simulation(replace(scn, groups=()), scn.simulation.seed, years=1)
+    n = len(scn.campuses)
+    s = sim.state.students
+    enrol = np.zeros((n, 9), dtype=np.int64)
+    np.add.at(enrol, (s.campus, s.grade - 1), 1)
+    return enrol, sim.classes[:n]
 
 
 def summarise(scn: ResolvedScenario) -> dict:
     """Counts, pupils, teachers, start class sizes, groups by mode and group coverage."""
     campuses = scn.campuses
-    enrol = start_enrolment(scn)
-    classes = form_classes(enrol, np.array([c.classrooms for c in campuses]),
-                           standard_sizes([c.stage for c in campuses], [c.class_size_standard for c in campuses]))
+    enrol, classes = start_classes(scn)
     in_groups = {cid for g in scn.groups if g.mode != "baseline" for cid in [g.hub, *g.members] if cid}
     ids = {c.id for c in campuses}
     return {

@@ -43,6 +43,11 @@ SMALL = textwrap.dedent("""\
     """)
 
 
+def pytest_addoption(parser):
+    parser.addoption("--regen-golden", action="store_true",
+                     help="rewrite tests/data/golden.parquet from today's code (an intended model change only)")
+
+
 @pytest.fixture
 def write(tmp_path):
     """write(name, text or bytes) -> Path inside a fresh temporary folder."""

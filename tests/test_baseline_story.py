@@ -17,6 +17,8 @@ from sim.engine import Simulation
 from sim.results import tables
 from sim.scenario.loader import load_scenario
 
+pytestmark = pytest.mark.slow
+
 SEEDS = range(101, 121)
 YEARS = 6
 COUNTY = ROOT / "scenarios" / "county_baseline.yaml"
@@ -38,9 +40,11 @@ def campus_year(scn, seed, tweak=None, years=YEARS) -> pd.DataFrame:
     return tables(sim.run(), scn.name, 0)["campus_year"]
 
 
-def rural_share(cy: pd.DataFrame, year: int) -> float:
-    y = cy[cy.year == year]
-    return y[y.locale == "rural"].enrolment.sum() / y.enrolment.sum()
+def flight_rate(run: dict[str, pd.DataFrame]) -> float:
+    """Pupils whose families moved from a village to a town, per village pupil, over the horizon."""
+    cy, flows = run["campus_year"], run["flows"]
+    moved = flows[(flows.kind == "student") & (flows.flow == "relocation")]["count"].sum()
+    return moved / cy[(cy.locale == "rural") & (cy.year < YEARS)].enrolment.sum()
 
 
 def town_class_size(cy: pd.DataFrame, year: int) -> float:
@@ -49,18 +53,19 @@ def town_class_size(cy: pd.DataFrame, year: int) -> float:
     return y.enrolment.sum() / y.classes.sum()
 
 
-def test_quality_gap_empties_villages_and_crowds_towns():
-    """With the quality gap (and full town schools), compared with the same county without it, the
-    rural share falls more and town classes grow more over the horizon."""
+def test_quality_gap_drives_flight_to_town_and_crowds_town_schools():
+    """With the quality gap, compared with the same county without it, a larger share of village
+    pupils' families move to a town each year, and town classes grow more over the horizon."""
     gap = load_scenario(COUNTY, FLAT)
     even = load_scenario(COUNTY, FLAT + ["region.synthetic.quality_mean={urban: 0, town: 0, rural: 0}"])
-    d_share, d_size = [], []
+    d_flight, d_size = [], []
     for seed in SEEDS:
-        a, b = campus_year(gap, seed), campus_year(even, seed)
-        d_share.append((rural_share(a, YEARS) - rural_share(a, 1)) - (rural_share(b, YEARS) - rural_share(b, 1)))
-        d_size.append((town_class_size(a, YEARS) - town_class_size(a, 1))
-                      - (town_class_size(b, YEARS) - town_class_size(b, 1)))
-    assert ci95(d_share)[1] < 0
+        a, b = (tables(Simulation(scn, seed, YEARS).run(), scn.name, 0) for scn in (gap, even))
+        d_flight.append(flight_rate(a) - flight_rate(b))
+        ca, cb = a["campus_year"], b["campus_year"]
+        d_size.append((town_class_size(ca, YEARS) - town_class_size(ca, 1))
+                      - (town_class_size(cb, YEARS) - town_class_size(cb, 1)))
+    assert ci95(d_flight)[0] > 0
     assert ci95(d_size)[0] > 0
 
 
@@ -76,7 +81,7 @@ def test_village_reputation_raises_its_enrolment():
     village = max(room, key=lambda i: others[i])
 
     def famous(sim):  # a lasting brand (as a hub would lend it), not a one-off rumour
-        sim.brand[village] = 0.5
+        sim.state.brand[village] = 0.5
 
     diffs = []
     for seed in SEEDS:
@@ -125,13 +130,15 @@ def test_rural_attrition_exceeds_town_unless_allowances(allowance, rural_higher)
 
 
 def test_new_town_campus_lowers_large_class_share_from_its_opening():
-    """A campus opened in year 3 next to the county's most crowded school (城镇: county town or
-    township) lowers the region's share of 56+ classes in year 3 and every year after."""
-    base = load_scenario(COUNTY, FLAT)
+    """In a county with 大班额 (town schools 25 % over their seats, as before the 2016–2020 campaign), a
+    campus opened in year 3 next to the most crowded school (城镇: county town or township) lowers
+    the region's share of 56+ classes in year 3 and every year after."""
+    crowded_county = FLAT + ["region.synthetic.crowding={urban: 1.25, town: 1.2, rural: 0.6}"]
+    base = load_scenario(COUNTY, crowded_county)
     cy = campus_year(base, 1, years=2)
     crowded = cy[(cy.year == 2) & (cy.locale != "rural")].sort_values("classes_56plus").iloc[-1]
     where = next(c for c in base.campuses if c.id == crowded.campus)
-    opened = load_scenario(COUNTY, FLAT + [
+    opened = load_scenario(COUNTY, crowded_county + [
         f"policies=[{{action: open_campus, year: 3, campus: {{id: NEW, stage: {where.stage}, locale: {where.locale}, "
         f"x_km: {where.x_km + 0.5}, y_km: {where.y_km}, classrooms: 24, pupils: 0, teachers: 0}}}}]"])
 

@@ -75,3 +75,15 @@ def test_missed_target_is_marked_and_fails_only_with_check(run_cli, monkeypatch)
     checked = run_cli("bench", "--years", "1", "--json", "--check")
     assert checked.exit_code == 1
     assert json.loads(checked.output.strip().splitlines()[0])["targets_met"] is False
+
+
+def test_sweep_bench_reports_runs_per_minute(run_cli):
+    """``bench --sweep``: a real (tiny) county sweep, timed; the JSON carries runs_per_min."""
+    result = run_cli("bench", "--sweep", "--runs", "3", "--workers", "1", "--years", "2", "--json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output.strip().splitlines()[-1])
+    assert doc["runs"] == 3 and doc["failed"] == 0 and doc["executor"] == "local" and doc["years"] == 2
+    assert doc["runs_per_min"] > 0 and doc["projected_1000_s"] == pytest.approx(1000 / doc["runs_per_min"] * 60, rel=0.01)
+    assert isinstance(doc["targets_met"], bool) and doc["cpu_s"] > 0 and doc["cpu_per_run_s"] > 0
+    table = run_cli("bench", "--sweep", "--runs", "2", "--workers", "1", "--years", "1")
+    assert table.exit_code == 0 and "runs/min" in table.output and "1,000 runs" in table.output

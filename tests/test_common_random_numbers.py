@@ -15,6 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from sim.comparison import comparison_table
 from sim.engine import Simulation
@@ -24,7 +25,9 @@ from sim.scenario import load_scenario
 
 from conftest import COUNTY, TINY
 
-SMALL_ALLOWANCE = "policies=[{action: set_allowance, year: 1, yuan_per_month: {rural: 50}}]"
+pytestmark = pytest.mark.slow
+
+SMALL_ALLOWANCE = "policies=[{action: set_allowance, year: 1, yuan_per_month: {rural: 300}}]"
 NO_EFFECT = "policies=[{action: set_allowance, year: 1, yuan_per_month: {urban: 0, town: 0, rural: 0}}]"
 
 

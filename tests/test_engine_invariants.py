@@ -1,7 +1,7 @@
 """Engine invariants, checked every simulated year: conservation of pupils and teachers, one campus
 and one class per pupil, a teacher for every class, classrooms and seats respected except recorded
-overflow.  Run on the county baseline with every kind of policy (open, close, add classrooms,
-allowance) so that the policy paths are checked too."""
+overflow at zoned campuses.  Run on the county baseline with every kind of policy (open, close, add
+classrooms, allowance) so that the policy paths are checked too, and on every shipped scenario."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ import pandas as pd
 import pytest
 
 from sim.engine import Simulation
-from sim.results import tables
+from sim.results import replicate_seed, tables
 from sim.scenario.loader import load_scenario
+from sim.state import OVERFLOW
 
-from conftest import ROOT
+from conftest import ROOT, SCENARIOS
 
 YEARS = 6
 
@@ -45,9 +46,10 @@ policies:
 class Checker:
     """Observer asserting the invariants after each recorded year."""
 
-    def __init__(self):
+    def __init__(self, opened=()):
         self.years = 0
         self.previous_pupils = None
+        self.opened = list(opened)
 
     def __call__(self, sim: Simulation) -> None:
         st, s, t = sim.state, sim.state.students, sim.state.teachers
@@ -69,8 +71,19 @@ class Checker:
         assert (teachers >= sim.classes.sum(1)).all()
         assert sim.classes[~st.open].sum() == 0
         # classrooms: a campus opens more classes than rooms only to give each occupied grade one
-        occupied = (sim._enrolment() > 0).sum(1)
+        enrol = sim._enrolment()
+        occupied = (enrol > 0).sum(1)
         assert (sim.classes.sum(1) <= np.maximum(st.classrooms, occupied)).all()
+        # seats: no campus holds more pupils in a grade than its seats per grade, except pupils flagged
+        # as overflow, who were admitted at their zoned campus (就近入学) beyond its seats
+        flagged = np.zeros((n, 9), np.int64)
+        over = (s.flags & OVERFLOW) != 0
+        np.add.at(flagged, (s.campus[over], s.grade[over] - 1), 1)
+        seats = sim._grade_capacity()[:, None] * sim.net.campus_teaches.repeat([6, 3], axis=1)
+        assert (enrol <= seats + flagged).all()
+        # a campus opened by policy never holds more pupils than its seats
+        opened = np.isin(np.arange(n), self.opened)
+        assert (enrol[opened].sum(1) <= sim._capacity()[opened]).all()
         self.years += 1
 
 
@@ -78,7 +91,7 @@ class Checker:
 def policy_run(tmp_path_factory):
     scn, closed = policy_scenario(tmp_path_factory.mktemp("inv"))
     sim = Simulation(scn, seed=11)
-    checker = Checker()
+    checker = Checker([list(sim.ids).index("PTNEW")])
     records = sim.run(observer=checker)
     return scn, closed, checker, tables(records, scn.name, 0), sim
 
@@ -150,3 +163,16 @@ def test_allowance_is_recorded_by_locale(policy_run):
     assert (cy[cy.year == 1].allowance_yuan == 0).all()
     later = cy[cy.year >= 2].groupby("locale").allowance_yuan.agg(["min", "max"])
     assert later.loc["rural"].tolist() == [1000, 1000] and later.loc["town"].tolist() == [300, 300]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", [p for p in SCENARIOS if p.stem != "dongsheng"], ids=lambda p: p.stem)
+def test_invariants_hold_in_every_shipped_scenario(path):
+    """Every year of every replicate each shipped scenario asks for (grouped scenarios wait for the modes)."""
+    scn = load_scenario(path)
+    for replicate in range(scn.simulation.replicates):
+        sim = Simulation(scn, replicate_seed(scn.simulation.seed, replicate))
+        opened = [list(sim.ids).index(p.campus.id) for p in scn.policies if p.action == "open_campus"]
+        checker = Checker(opened)
+        sim.run(observer=checker)
+        assert checker.years == scn.simulation.years

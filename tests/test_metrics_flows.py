@@ -9,7 +9,7 @@ import pytest
 
 from sim.metrics.cost import cost_metrics
 from sim.metrics.migration import migration_metrics
-from sim.metrics.staffing import teacher_metrics
+from sim.metrics.staffing import pupil_value_added, teacher_metrics
 from sim.scenario.models import Costs
 
 from conftest import COUNTY, TINY
@@ -29,6 +29,8 @@ def campus_year(year: int = 2) -> pd.DataFrame:
         "outside_catchment": [30, 5, 0], "teachers": [100, 50, 10], "vacancies": [0, 2, 3],
         "mean_teacher_skill": [0.1, 0.0, -0.2], "sd_teacher_skill": [0.1, 0.2, 0.0],
         "allowance_yuan": [0.0, 0.0, 500.0], "classrooms_added": [4, 0, 0], "floor_area_added_m2": [800.0, 0, 0],
+        "enrolment": [1000, 500, 100], "teachers_senior": [12, 5, 1], "teachers_backbone": [20, 6, 0],
+        "class_skill_mean": [0.1, 0.0, -0.2], "class_skill_sd": [0.1, 0.2, 0.0],
     })
 
 
@@ -49,6 +51,10 @@ FLOWS = pd.DataFrame([
     flow(2, "teacher", "attrition", "rural", "", 2, "R", "out"),
     flow(2, "teacher", "attrition", "urban", "", 3, "U", "out"),
     flow(2, "teacher", "hire", "", "town", 6, "in", "T"),
+    flow(2, "teacher", "substitute", "", "rural", 3, "in", "R"),
+    flow(2, "teacher", "reallocation", "rural", "town", 2, "R", "T"),
+    flow(2, "teacher", "reallocation", "town", "town", 1, "T", "T2"),
+    flow(2, "teacher", "town_selection", "rural", "urban", 1, "R", "U"),
     flow(2, "teacher", "exchange", "urban", "rural", 4, "U", "R"),
     flow(2, "teacher", "exchange", "rural", "urban", 1, "R", "U"),
     flow(2, "teacher", "exchange_backbone", "urban", "rural", 2, "U", "R"),
@@ -86,6 +92,24 @@ def test_teachers_by_hand():
     assert get(out, "region", "all", "exchanges") == 5
     assert get(out, "locale_pair", "urban→rural", "exchanges") == 4
     assert get(out, "region", "all", "exchange_backbone_share") == pytest.approx(2 / 5)
+    assert get(out, "locale", "rural", "substitutes") == 3 and get(out, "region", "all", "substitutes") == 3
+    assert get(out, "region", "all", "senior_teachers") == 18 and get(out, "locale", "urban", "backbone_teachers") == 20
+    assert get(out, "region", "all", "reallocations") == 3 and get(out, "locale_pair", "rural→town", "reallocations") == 2
+    assert get(out, "region", "all", "town_selections") == 1
+    assert get(out, "locale_pair", "rural→urban", "town_selections") == 1
+    assert get(out, "region", "all", "attrition") == 5  # moves within the county are not attrition
+
+
+def test_pupil_experienced_value_added_by_hand():
+    # pupils 1000 / 500 / 100 with campus means 0.1 / 0 / -0.2 and SDs 0.1 / 0.2 / 0 of their classes' value added
+    out = pupil_value_added(pd.concat([campus_year(2), campus_year(3).assign(class_skill_sd=0.0)]))
+    mean = (100 - 20) / 1600
+    total = (1000 * 0.02 + 500 * 0.04 + 100 * 0.04) / 1600 - mean ** 2
+    within = (1000 * 0.01 + 500 * 0.04) / 1600
+    assert out.loc[2, "sd"] == pytest.approx(np.sqrt(total)) and out.loc[2, "within_share"] == pytest.approx(within / total)
+    assert out.loc[3, "within_share"] == 0  # same campus means, no spread inside campuses
+    m = teacher_metrics(campus_year(), FLOWS)
+    assert get(m, "region", "all", "pupil_teacher_va_sd") == pytest.approx(np.sqrt(total))
 
 
 def test_no_exchange_means_zero_exchanges_and_no_share():

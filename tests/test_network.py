@@ -8,10 +8,11 @@ import numpy as np
 import pytest
 from plotly.offline import get_plotlyjs
 
+from sim.atomic import TMP_SUFFIX
 from sim.network import (PARTS, build_graph, cell_node, compile_network, network_stats,
                          travel_minutes)
 from sim.report.network_map import write_network_map
-from sim.scenario.models import (LOCALES, MODES, STAGES, Campus, Cell, Demography, Group,
+from sim.scenario.models import (LOCALES, MODES, STAGES, Campus, Cell, Demography, make_group,
                                  Simulation, Teachers, Travel)
 from sim.scenario.resolved import ResolvedScenario
 from sim.scenario.dynamics import Dynamics
@@ -56,9 +57,9 @@ def small() -> ResolvedScenario:
         campus("PR3", "primary", -12, 7, "rural"),
     ]
     groups = [
-        Group(id="G1", mode="mingxiao_ruoxiao", hub="PU1", members=["PR1", "PR2"]),
-        Group(id="G2", mode="jiaolianti", hub="JU1", members=["JR1", "JT1"], start_year=2),
-        Group(id="G0", mode="baseline", members=["PR3"]),
+        make_group(id="G1", mode="mingxiao_ruoxiao", hub="PU1", members=["PR1", "PR2"]),
+        make_group(id="G2", mode="jiaolianti", hub="JU1", members=["JR1", "JT1"], start_year=2),
+        make_group(id="G0", mode="baseline", members=["PR3"]),
     ]
     cells = [cell("K1", 0, 1, "urban"), cell("K2", 8, 2), cell("K3", 17, 0, "rural"),
              cell("K4", -11, 6, "rural"), cell("K5", 4, 4), cell("K6", 30, 30, "rural")]
@@ -73,7 +74,7 @@ def random_scenario(n_campuses: int, n_cells: int, seed: int = 0, n_groups: int 
     xy = rng.uniform(0, 100, (n_campuses, 2))
     campuses = [campus(f"C{i}", stages[i], *xy[i], locales[i], f"D{i % 300}") for i in range(n_campuses)]
     cells = [cell(f"K{i}", *p) for i, p in enumerate(rng.uniform(0, 100, (n_cells, 2)))]
-    groups = [Group(id=f"G{g}", mode=MODES[1 + g % 3], hub=f"C{4 * g}",
+    groups = [make_group(id=f"G{g}", mode=MODES[1 + g % 3], hub=f"C{4 * g}",
                     members=[f"C{4 * g + j}" for j in (1, 2, 3)]) for g in range(n_groups)]
     return scenario(campuses, cells, groups)
 
@@ -259,8 +260,8 @@ def test_compiled_arrays_are_read_only(small):
 
 
 def test_campus_in_two_groups_is_rejected(small):
-    bad = scenario(small.campuses, groups=[Group(id="A", mode="xuequ", hub="PU1", members=["PU2"]),
-                                           Group(id="B", mode="xuequ", hub="PT1", members=["PU2"])])
+    bad = scenario(small.campuses, groups=[make_group(id="A", mode="xuequ", hub="PU1", members=["PU2"]),
+                                           make_group(id="B", mode="xuequ", hub="PT1", members=["PU2"])])
     with pytest.raises(ValueError, match="PU2"):
         build_graph(bad)
 
@@ -288,7 +289,7 @@ def test_network_stats_known_numbers(small):
 def test_network_map_is_offline_html(small, tmp_path):
     out = write_network_map(small, build_graph(small), tmp_path / "maps" / "network.html")
     html = out.read_text(encoding="utf-8")
-    assert out.exists() and not [p for p in out.parent.iterdir() if p.name.endswith(".tmp")]
+    assert out.exists() and not [p for p in out.parent.iterdir() if p.name.endswith(TMP_SUFFIX)]
     # plotly.js is inlined verbatim and no script is fetched from elsewhere (the bundle itself
     # mentions cdn.plot.ly only as its default topojson address, unused by a cartesian map)
     assert get_plotlyjs() in html

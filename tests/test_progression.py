@@ -12,7 +12,7 @@ def _students(grades, campuses):
     n = len(grades)
     return Students(id=np.arange(n), grade=np.array(grades, np.int8), cell=np.zeros(n, np.int32),
                     campus=np.array(campuses, np.int32), klass=np.zeros(n, np.int16),
-                    achievement=np.arange(n, dtype=np.float32), ses=np.zeros(n, np.float32),
+                    achievement=np.arange(n, dtype=np.float32), base=np.zeros(n, np.float32), ses=np.zeros(n, np.float32),
                     origin=np.zeros(n, np.int8), origin_cell=np.zeros(n, np.int32), flags=np.zeros(n, np.uint8))
 
 

@@ -36,3 +36,30 @@ def test_uniform_and_normal_are_well_distributed():
     assert abs(z.mean()) < 0.01 and abs(z.std() - 1) < 0.01
     g = rng.gumbel(1, "init", 2025, ids)
     assert abs(g.mean() - np.euler_gamma) < 0.01
+
+
+def _reference_uniform(seed: int, stream: str, year: int, agent: int, slot: int) -> float:
+    """The documented generator in plain Python integers: SplitMix64's finaliser on the mixed key."""
+    mask, golden = (1 << 64) - 1, 0x9E3779B97F4A7C15
+    k = (0xBF58476D1CE4E5B9, 0x94D049BB133111EB, 0xD6E8FEB86659FD93, 0xCA5A826395121157)
+
+    def mix(x: int) -> int:
+        x &= mask
+        x = ((x ^ (x >> 30)) * k[0]) & mask
+        x = ((x ^ (x >> 27)) * k[1]) & mask
+        return x ^ (x >> 31)
+
+    key = mix((seed & mask) * k[2] + rng.STREAMS[stream] * golden)
+    key = mix(key ^ ((year * k[3] + slot) & mask))
+    return ((mix(((agent * golden) & mask) ^ key) >> 11) + 0.5) * 2.0**-53
+
+
+def test_draws_are_the_documented_generator_and_slot_ranges_are_its_columns():
+    ids = np.array([0, 1, 977, (3 << 40) + 5])
+    for seed, stream, year, slot in ((7, "choice", 2026, 0), (2**40 + 3, "learning", 3, 250), (0, "init", 0, 21)):
+        expected = [_reference_uniform(seed, stream, year, int(i), slot) for i in ids]
+        assert np.array_equal(rng.uniform(seed, stream, year, ids, slot), expected)
+    columns = rng.gumbel(7, "choice", 2026, ids, slot=range(3, 8))
+    assert columns.shape == (4, 5)
+    for k in range(5):
+        assert np.array_equal(columns[:, k], rng.gumbel(7, "choice", 2026, ids, slot=3 + k))

@@ -9,8 +9,7 @@ from conftest import ROOT
 
 from sim.network import compile_network
 from sim.scenario import load_scenario
-from sim.state import STUDENT_BYTES, Students, initial_state
-from sim.summary import start_enrolment
+from sim.state import STUDENT_BYTES, Students, initial_state, start_enrolment
 
 
 @pytest.fixture(scope="module")
@@ -38,15 +37,29 @@ def test_teachers_match_campus_counts_and_mix(county):
     urban = net.campus_locale[t.campus] == 0
     rural = net.campus_locale[t.campus] == 2
     assert t.backbone[urban].mean() > t.backbone[rural].mean()
-    assert abs(t.skill.std() - scn.teachers.skill_sd) < 0.03
+    assert abs(t.talent.std() - scn.teachers.skill_sd) < 0.03
+    # skill adds the experience profile: experienced teachers are better on average
+    assert np.corrcoef(t.skill, t.experience)[0, 1] > 0.03 and abs(np.corrcoef(t.talent, t.experience)[0, 1]) < 0.05
 
 
-def test_better_campuses_start_with_higher_achievement(county):
-    scn, net = county
-    s = initial_state(scn, net, seed=1).students
-    quality = np.array([c.quality for c in scn.campuses])
-    mean = np.bincount(s.campus, weights=s.achievement) / np.bincount(s.campus)
-    assert np.corrcoef(quality, mean)[0, 1] > 0.8
+def test_start_is_what_the_learning_rule_produces(county):
+    """Pupils start with the school years their grade has had: grade 1 none (achievement is the
+    entry baseline), then a school-made part that spreads with every grade and follows the campus."""
+    from sim.engine import Simulation
+
+    scn, _ = county
+    sim = Simulation(scn, seed=1, years=1)
+    s = sim.state.students
+    made = s.achievement - s.base
+    assert np.array_equal(s.achievement[s.grade == 1], s.base[s.grade == 1])
+    spread = [made[s.grade == g].std() for g in range(2, 10)]
+    assert all(b > a for a, b in zip(spread, spread[1:4]))  # grows over the primary years
+    quality = np.array([c.quality for c in sim.scn.campuses])
+    old = s.grade >= 4
+    mean = np.bincount(s.campus[old], weights=made[old], minlength=len(quality)) / np.maximum(
+        np.bincount(s.campus[old], minlength=len(quality)), 1)
+    taught = np.bincount(s.campus[old], minlength=len(quality)) > 30
+    assert np.corrcoef(quality[taught], mean[taught])[0, 1] > 0.5
 
 
 def test_initial_state_is_reproducible_and_seed_dependent(county):

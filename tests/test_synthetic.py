@@ -115,9 +115,11 @@ def test_urban_in_county_town_and_settlements_in_county(region):
         else:
             assert r <= spec.county_radius_km + 1.0
     seats = [math.hypot(c.x_km, c.y_km) for c in cells if c.locale == "town"]
-    assert len(seats) == spec.towns
-    assert all(0.35 * spec.county_radius_km <= r <= 0.8 * spec.county_radius_km for r in seats)
-    assert sum(c.locale == "rural" for c in cells) == spec.villages
+    assert all(0.35 * spec.county_radius_km - 1.0 <= r <= 0.8 * spec.county_radius_km + 1.0 for r in seats)
+    # a cell at every campus teaching primary grades, plus one at each settlement without a campus
+    homes = sum(c.stage != "junior" for c in campuses)
+    assert sum(c.id.startswith("C") for c in cells) == homes
+    assert sum(c.locale == "rural" for c in cells) >= spec.villages - sum(c.locale == "rural" for c in campuses)
 
 
 def test_crowding_urban_over_town_over_rural(region):
@@ -151,20 +153,43 @@ def test_every_district_non_empty(region):
 def test_cells_hold_all_pupils(region):
     campuses, cells = region
     assert all(len(c.children) == 15 and min(c.children) >= 0 for c in cells)
-    assert sum(c.locale == "urban" for c in cells) == sum(c.locale == "urban" for c in campuses)
-    # 40 villages but 34 rural campuses: villages without a campus take 20–60 school-age children each
-    # from the nearest village with a campus, so the children still sum to the pupils, age by grade
+    assert sum(c.locale == "urban" for c in cells) == sum(c.locale == "urban" and c.stage != "junior" for c in campuses)
+    # settlements without a campus take 20–60 school-age children from the nearest home cell of
+    # their locale, so the children still sum to the pupils, age by grade
     assert sum(sum(c.children[6:]) for c in cells) == sum(c.pupils for c in campuses)
     assert all(sum(c.children[6:]) > 0 for c in cells)
-    for locale in ("town", "rural"):
-        assert sum(sum(c.children[6:]) for c in cells if c.locale == locale) == \
-            sum(c.pupils for c in campuses if c.locale == locale)
+    for locale in ("urban", "town", "rural"):  # primary ages live in cells of their campus's locale
+        assert sum(sum(c.children[6:12]) for c in cells if c.locale == locale) == \
+            sum(c.pupils for c in campuses if c.locale == locale and c.stage == "primary") + sum(
+                sum(c.children[6:12]) for c in cells if c.locale == locale and c.zone_primary.startswith("N"))
     assert len({c.id for c in cells}) == len(cells)
-    # the urban cell of a primary campus holds exactly its pupils, and has pre-school children
+    # the cell of a primary campus holds exactly its pupils, and has pre-school children
     pu01 = next(c for c in campuses if c.id == "PU01")
-    cell = next(c for c in cells if (c.x_km, c.y_km) == (pu01.x_km, pu01.y_km))
-    assert sum(cell.children[6:12]) == pu01.pupils and sum(cell.children[12:]) == 0
+    cell = next(c for c in cells if c.id == "CPU01")
+    assert (cell.x_km, cell.y_km) == (pu01.x_km, pu01.y_km) and cell.zone_primary == "PU01"
+    assert sum(cell.children[6:12]) == pu01.pupils
     assert all(n > 0 for n in cell.children[:6])
+
+
+def test_zones_nest_and_catchments_match_seats(region):
+    """Every cell is zoned for both stages; primary catchments nest in junior ones; a junior-only
+    campus's catchment holds its pupils and its seats fit them at the locale's crowding."""
+    campuses, cells = region
+    by_id = {c.id: c for c in campuses}
+    assert all(c.zone_primary in by_id and c.zone_junior in by_id for c in cells)
+    junior_of = {}
+    for c in cells:
+        assert junior_of.setdefault(c.zone_primary, c.zone_junior) == c.zone_junior  # nested
+        assert by_id[c.zone_junior].stage != "primary" and by_id[c.zone_primary].stage != "junior"
+    spec = make_spec()
+    for j in (c for c in campuses if c.stage == "junior"):
+        demand = sum(sum(c.children[12:15]) for c in cells if c.zone_junior == j.id)
+        assert demand == j.pupils
+        fill = j.pupils / j.capacity
+        assert 0.6 * spec.crowding.of(j.locale) < fill < 1.4 * spec.crowding.of(j.locale)
+        # a village campus never receives town or county-town children
+        if j.locale == "rural":
+            assert all(c.locale == "rural" for c in cells if c.zone_junior == j.id)
 
 
 def test_stage_without_campus_raises():
@@ -179,7 +204,7 @@ def test_zero_towns_and_villages_still_place_campuses():
     spec = make_spec(counts={"primary": {"town": 3, "rural": 4}}, primary=1500, junior=0, towns=0, villages=0)
     campuses, cells = generate(spec)
     assert sum(c.pupils for c in campuses) == 1500
-    assert Counter(c.locale for c in cells) == Counter({"town": 1, "rural": 1})
+    assert Counter(c.locale for c in cells) == Counter({"town": 3, "rural": 4})  # one at each campus
     assert sum(sum(c.children[6:]) for c in cells) == 1500
 
 
@@ -200,6 +225,7 @@ def test_cells_per_campus():
     # falling births (2019 → 2024) give smaller pre-school cohorts than grade 1
     assert a.children[0] < a.children[6]
     assert sum(b.children[:6]) == 0  # junior-only: its future pupils live in its feeder cells
+    assert [(k.zone_primary, k.zone_junior) for k in cells] == [("A", None), (None, "B"), ("C", "C")]
 
 
 counts_strategy = st.fixed_dictionaries(

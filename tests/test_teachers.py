@@ -1,4 +1,4 @@
-"""Teacher life cycle: retirement, attrition, hiring, flows, keyed draws and skill growth."""
+"""Teacher exits and hiring: retirement, attrition, recruitment, flows and keyed draws."""
 
 from __future__ import annotations
 
@@ -7,58 +7,57 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from sim.processes.teachers import (
-    HIRING_KEY_STRIDE, NOVICE_AGE_SPREAD, attrition_probability, campus_link_mean, grow_skill, september_hiring,
-    summer_exits)
+from sim.processes.careers import START_AGE_SPREAD, after_year
+from sim.processes.teachers import HIRING_KEY_STRIDE, attrition_probability, september_hiring, summer_exits
 from sim.scenario.base import ShareByLocale
 from sim.scenario.dynamics import TeacherDynamics
 from sim.scenario.models import Teachers as TeacherSpec
-from sim.state import Teachers
+from sim.state import THIRD, Teachers
+
+from teacher_rows import make, within
 
 SPEC = TeacherSpec()
 PARAMS = TeacherDynamics()
 NO_ATTRITION = TeacherDynamics(attrition=ShareByLocale(urban=0.0, town=0.0, rural=0.0))
+OLD_AGES = NO_ATTRITION.model_copy(update={"retirement_reform": False})
 URBAN, TOWN, RURAL = 0, 1, 2
+SCHOOL_YEAR = 2030
+"""Calendar year of the school year that ends in the tests' summer."""
 
 
-def make(campus, age=30, female=False, skill=0.0, owner=None, first_id=0) -> Teachers:
-    """Teachers at ``campus`` (array of campus indices) with the given scalar or array attributes."""
-    campus = np.asarray(campus, np.int32)
-    n = len(campus)
-    full = lambda v, dt: np.broadcast_to(np.asarray(v, dt), (n,)).copy()  # noqa: E731
-    return Teachers(
-        id=np.arange(first_id, first_id + n, dtype=np.int64), campus=campus,
-        owner=campus.copy() if owner is None else full(owner, np.int32), pe_arts=np.zeros(n, bool),
-        skill=full(skill, np.float32), age=full(age, np.int8), female=full(female, bool),
-        title=np.ones(n, np.int8), backbone=np.zeros(n, bool), qualified=np.ones(n, bool),
-        years_here=np.full(n, 3, np.int8), exchange_until=np.full(n, -1, np.int16), manager=np.zeros(n, bool))
-
-
-def staff(teachers, needed, locale, allowance=None, params=PARAMS, seed=1, year=3, covered=None):
-    """Summer exits then September hiring, with the flows of both in one object."""
+def staff(teachers, needed, locale, allowance=None, params=PARAMS, seed=1, year=3, covered=None, talent_mean=None):
+    """A summer (a year older, exits) then September hiring, with the flows of both in one object."""
     locale = np.asarray(locale, np.int8)
     allowance = np.zeros(len(locale)) if allowance is None else np.asarray(allowance, float)
-    stay, exits = summer_exits(teachers, locale, allowance, params, seed, year)
+    aged = after_year(teachers, params, None, np.zeros(len(locale), bool), seed, year)
+    stay, exits = summer_exits(aged, locale, allowance, params, seed, year, SCHOOL_YEAR + 1)
     covered = np.zeros(len(locale), np.int64) if covered is None else np.asarray(covered)
-    out, hiring = september_hiring(stay, np.asarray(needed), covered, locale, SPEC, params, seed, year)
+    talent_mean = np.zeros(len(locale)) if talent_mean is None else np.asarray(talent_mean)
+    out, hiring = september_hiring(stay, np.asarray(needed), covered, locale, talent_mean, SPEC, params, seed, year)
     return out, SimpleNamespace(retired=exits.retired, left=exits.left, hired=hiring.hired, vacancies=hiring.vacancies)
 
 
-def within(count, n, p, k=4.0) -> bool:
-    """Whether ``count`` successes of ``n`` lie within k binomial standard errors of ``n p``."""
-    return abs(count - n * p) <= k * np.sqrt(n * p * (1 - p)) + 1e-9
-
-
-def test_ageing_and_retirement_by_sex():
+def test_ageing_and_retirement_by_sex_at_the_old_ages():
     ages = np.array([58, 59, 60, 70, 53, 54, 55, 59])
     female = np.array([0, 0, 0, 0, 1, 1, 1, 1], bool)
     t = make(np.zeros(8), age=ages, female=female)
-    out, flows = staff(t, [0], [URBAN], params=NO_ATTRITION)
-    # after ageing: men 59, 60, 61, 71 (retire at 60); women 54, 55, 56, 60 (retire at 55)
+    out, flows = staff(t, [0], [URBAN], params=OLD_AGES)
+    # after a year: men 59, 60, 61, 71 (retire at 60); women 54, 55, 56, 60 (retire at 55)
     assert out.id.tolist() == [0, 4]
     assert out.age.tolist() == [59, 54]
     assert out.years_here.tolist() == [4, 4]
     assert flows.retired.tolist() == [6] and flows.left.tolist() == [0]
+
+
+def test_the_reform_keeps_those_born_later_at_work():
+    # born January (make's birth month): a man 59 in September 2030 was born in 1971 and, a year older
+    # on 1 September 2031, is 60 — but the reform has moved his retirement to 61 and 7 months
+    t = make(np.zeros(2), age=[59, 59], female=[False, True], experience=30)
+    t.age[1] = 54  # a woman born 1976: 55 in 2031, her retirement moved to 56 and 7 months
+    out, flows = staff(t, [0], [URBAN], params=NO_ATTRITION)
+    assert out.id.tolist() == [0, 1] and flows.retired.tolist() == [0]
+    _, old = staff(t, [0], [URBAN], params=OLD_AGES)
+    assert old.retired.tolist() == [2]
 
 
 def test_ageing_caps_at_int8():
@@ -87,7 +86,17 @@ def test_allowance_reduces_rural_attrition():
     assert within(paid.left[1], n, halfway)
     assert paid.left[1] < none.left[1]
     assert paid.left[0] == none.left[0]  # the other campus's decisions are untouched
-    assert attrition_probability(np.array([RURAL]), np.array([1e9]), PARAMS)[0] == pytest.approx(PARAMS.attrition.urban)
+    assert attrition_probability(np.array([RURAL]), np.array([1e9]), np.array([10]), PARAMS)[0] == pytest.approx(
+        PARAMS.attrition.urban)
+
+
+def test_early_career_teachers_leave_more_often():
+    n = 20_000
+    novices, seasoned = make(np.zeros(n, int), age=24, experience=1), make(np.zeros(n, int), age=40, first_id=n)
+    _, a = staff(novices, [0], [RURAL])
+    _, b = staff(seasoned, [0], [RURAL])
+    assert within(b.left[0], n, PARAMS.attrition.rural)
+    assert within(a.left[0], n, PARAMS.early_attrition_ratio * PARAMS.attrition.rural)
 
 
 def test_hiring_fills_vacancies_at_fill_rate_and_never_beyond_needed():
@@ -121,11 +130,15 @@ def test_recruits_attributes_and_ids():
     assert len(np.unique(out.id)) == len(out)
     assert out.id[:5].tolist() == [0, 1, 2, 3, 4]  # survivors first, order kept
     age = out.age[new]
-    assert age.min() == 22 and age.max() == 22 + NOVICE_AGE_SPREAD - 1
+    assert age.min() == 22 and age.max() == 22 + START_AGE_SPREAD - 1
     assert np.all(out.campus[new] == 1) and np.all(out.owner[new] == 1)
-    assert np.all(out.title[new] == 0) and not out.backbone[new].any() and not out.manager[new].any()
+    assert np.all(out.title[new] == THIRD) and not out.backbone[new].any() and not out.manager[new].any()
+    assert np.all(out.experience[new] == 0) and np.all(out.hardship_years[new] == 0)
     assert np.all(out.years_here[new] == 0) and np.all(out.exchange_until[new] == -1)
-    assert out.skill[new].mean() < -0.03 and abs(out.skill[new].std() - SPEC.skill_sd) < 0.01
+    # novices: talent around the campus's mean (0 here), skill one experience premium below it
+    assert abs(out.talent[new].mean()) < 4 * SPEC.skill_sd / np.sqrt(new.sum())
+    np.testing.assert_allclose(out.skill[new], out.talent[new] - PARAMS.experience_premium, atol=1e-6)
+    assert abs(out.talent[new].std() - SPEC.skill_sd) < 0.01
     assert within(out.female[new].sum(), new.sum(), SPEC.female_share)
     assert within(out.qualified[new].sum(), new.sum(), SPEC.above_qualification_share.rural)
     assert within(out.pe_arts[new].sum(), new.sum(), SPEC.pe_arts_share)
@@ -173,33 +186,11 @@ def test_common_random_numbers_across_arrays():
         assert np.array_equal(full.skill[new_full], cut.skill[new_cut])
 
 
-def test_novices_gain_more_than_veterans():
-    n = 2000
-    t = make(np.zeros(2 * n), age=np.repeat([23, 45], n))
-    gain = grow_skill(t, PARAMS, None, seed=1, year=2) - t.skill
-    assert gain.dtype == np.float32
-    assert gain[:n].mean() == pytest.approx(PARAMS.experience_gain, abs=0.002)
-    assert gain[n:].mean() == pytest.approx(PARAMS.late_gain, abs=0.002)
-    assert gain[:n].mean() > gain[n:].mean()
-
-
-def test_peer_learning_moves_towards_link_mean():
-    t = make(np.zeros(4), skill=[0.0, 0.2, -0.1, 0.1])
-    link = np.array([0.3, 0.0, np.nan, 0.1])
-    alone = grow_skill(t, PARAMS, None, seed=4, year=1)
-    linked = grow_skill(t, PARAMS, link, seed=4, year=1)
-    expected = PARAMS.peer_learning * np.array([0.3, -0.2, 0.0, 0.0])
-    np.testing.assert_allclose(linked - alone, expected, atol=1e-6)
-    assert np.array_equal(alone, grow_skill(t, PARAMS, None, seed=4, year=1))
-
-
-def test_campus_link_mean_hand_example():
-    t = make([0, 0, 1, 1, 1, 2], skill=[0.1, 0.3, -0.2, 0.0, 0.2, 0.5])
-    # campuses 1 and 2 learn from campus 0 (the hub); campus 0 from nobody; campus 3 has no staff
-    out = campus_link_mean(t, 4, np.array([-1, 0, 0, 3]))
-    np.testing.assert_allclose(out, [np.nan, np.nan, 0.2, 0.2, 0.2, 0.2], atol=1e-7)
-    out = campus_link_mean(t, 4, np.array([1, 3, 1, -1]))  # linked to an empty campus -> nan
-    np.testing.assert_allclose(out, [0.0, 0.0, np.nan, np.nan, np.nan, 0.0], atol=1e-7)
+def test_recruits_talent_follows_their_campus():
+    out, flows = staff(make(np.zeros(0)), [3000, 3000], [RURAL, RURAL], params=NO_ATTRITION, covered=[3000, 3000],
+                       talent_mean=[-0.1, 0.2])
+    gap = out.talent[out.campus == 1].mean() - out.talent[out.campus == 0].mean()
+    assert gap == pytest.approx(0.3, abs=4 * SPEC.skill_sd * np.sqrt(2 / 3000))
 
 
 def test_every_class_gets_a_teacher_whatever_the_fill_rate():

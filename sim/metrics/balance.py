@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from ..stages import RESOURCE_STANDARDS
-from .frame import finish, melt
+from .frame import Block, Groups, Levels, finish, wanted
 
 STAGES = ("primary", "junior")
 CV_THRESHOLD = {"primary": 0.50, "junior": 0.45}
@@ -83,68 +83,97 @@ INDICATORS: tuple[Indicator, ...] = (
 """The seven resource indicators of 教督〔2017〕6号, in the official order."""
 
 
-def _parts(cy: pd.DataFrame) -> pd.DataFrame:
-    """One row per open stage part with pupils: year, campus, stage, pupils and its share of resources."""
-    cy = cy[cy["open"].astype(bool)]
-    p, j = cy["pupils_primary"].astype(float), cy["pupils_junior"].astype(float)
+@dataclass(frozen=True)
+class _Parts:
+    """The open stage parts with pupils, one per row: primary parts first, then junior parts, each in
+    ``campus_year`` order; ``x`` holds the seven indicators (columns in :data:`INDICATORS` order)."""
+
+    year: np.ndarray
+    campus: np.ndarray
+    stage: np.ndarray
+    pupils: np.ndarray
+    x: np.ndarray
+
+
+def _parts(cy: pd.DataFrame) -> _Parts:
+    """Each open stage part with pupils, with its share of the campus's resources."""
+    is_open = cy["open"].to_numpy(bool)
+    p, j = cy["pupils_primary"].to_numpy(float)[is_open], cy["pupils_junior"].to_numpy(float)[is_open]
     weighted = p + NINE_YEAR_JUNIOR_WEIGHT * j
-    nine = cy["stage"].eq("nine_year")
+    stages = cy["stage"].to_numpy(object)[is_open]
+    nine = stages == "nine_year"
+    year, campus = cy["year"].to_numpy(np.int64)[is_open], cy["campus"].to_numpy(object)[is_open]
+    resources = [cy[ind.column].to_numpy(float)[is_open] for ind in INDICATORS]
     out = []
-    for stage, pupils, nine_share in (("primary", p, p / weighted),
-                                      ("junior", j, NINE_YEAR_JUNIOR_WEIGHT * j / weighted)):
-        keep = cy["stage"].isin([stage, "nine_year"]) & (pupils > 0)
-        share = nine_share.where(nine, 1.0)[keep]
-        part = pd.DataFrame({"year": cy["year"][keep].astype("int64"), "campus": cy["campus"][keep].astype(str),
-                             "stage": stage, "pupils": pupils[keep]})
-        for ind in INDICATORS:
-            x = cy[ind.column][keep].astype(float) * share / part["pupils"]
-            part[ind.key] = x * 100 if ind.per_100 else x
-        out.append(part)
-    return pd.concat(out, ignore_index=True)
+    with np.errstate(invalid="ignore", divide="ignore"):  # 0/0 shares of empty parts are dropped by `keep`
+        for stage, pupils, nine_share in (("primary", p, p / weighted),
+                                          ("junior", j, NINE_YEAR_JUNIOR_WEIGHT * j / weighted)):
+            keep = ((stages == stage) | nine) & (pupils > 0)
+            share, n = np.where(nine, nine_share, 1.0)[keep], pupils[keep]
+            x = np.empty((len(n), len(INDICATORS)))
+            for i, ind in enumerate(INDICATORS):
+                x[:, i] = resources[i][keep] * share / n
+                if ind.per_100:
+                    x[:, i] *= 100
+            out.append(_Parts(year[keep], campus[keep], np.full(len(n), stage, dtype=object), n, x))
+    return _Parts(*(np.concatenate([getattr(part, name) for part in out]) for name in _Parts.__dataclass_fields__))
 
 
-def balance_metrics(cy: pd.DataFrame) -> pd.DataFrame:
-    """The balance yardstick of one run's ``campus_year``, tidy: year, level, entity, metric, value.
+def _stage_block(parts: _Parts, meets: np.ndarray) -> Block:
+    """The 差异系数 of every indicator, their pass flags and the school counts per year and stage."""
+    counted = parts.pupils >= MIN_PUPILS
+    g = Groups.by(parts.year[counted], parts.stage[counted])
+    pupils, x = parts.pupils[counted], parts.x[counted]
+    total = g.sum(pupils)
+
+    def weighted_mean(values: np.ndarray) -> np.ndarray:  # ΣP_i v_i / ΣP_i per year and stage
+        return np.column_stack([g.sum(values[:, i] * pupils) for i in range(values.shape[1])]) / total[:, None]
+
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = weighted_mean(x)
+        dev = x - mean[g.codes]  # each part's own year-and-stage mean
+        cv = np.sqrt(weighted_mean(dev ** 2)) / np.where(mean != 0, mean, np.nan)
+    threshold = np.array([CV_THRESHOLD[stage] for stage in g.keys[1]], dtype=float)
+    passed = np.where(np.isnan(cv), np.nan, (cv <= threshold[:, None] + _EPS).astype(float))
+    schools = g.count()
+    values = {f"cv_{ind.key}": cv[:, i] for i, ind in enumerate(INDICATORS)}
+    values["cv_mean"] = cv.mean(axis=1)
+    values.update({f"cv_pass_{ind.key}": passed[:, i] for i, ind in enumerate(INDICATORS)})
+    values["cv_pass_all"] = np.where((passed == 0).any(axis=1), 0.0,
+                                     np.where(np.isnan(passed).any(axis=1), np.nan, 1.0))
+    values["balance_schools"] = schools
+    values["share_schools_meeting_standard"] = g.sum(meets[counted]) / schools
+    return Block("stage", g.keys[0], g.keys[1], values)
+
+
+def balance_blocks(cy: pd.DataFrame, levels: Levels = None) -> list[Block]:
+    """The balance yardstick of one run's ``campus_year``, as blocks of rows.
 
     Level ``stage`` (entity primary/junior, for stages with counted schools): ``cv_<indicator>``,
     ``cv_mean``, ``cv_pass_<indicator>``, ``cv_pass_all``, ``balance_schools``,
     ``share_schools_meeting_standard``. Level ``campus_stage`` (entity ``<campus>/<stage>``):
     ``ind_<indicator>``, ``standards_met``, ``meets_school_standard``. An undefined 差异系数 (mean 0)
     has no row, nor have its pass flag and cv_mean; cv_pass_all is 0 if any indicator fails, else
-    missing if any is undefined.
+    missing if any is undefined.  Only the ``levels`` asked for (default: both).
     """
-    if cy.duplicated(["year", "campus"]).any():
+    if Groups.by(cy["year"], cy["campus"]).size < len(cy):
         raise ValueError("campus_year holds several rows per year and campus: pass one run")
     parts = _parts(cy)
-    keys = [ind.key for ind in INDICATORS]
-    x = parts[keys].to_numpy(float)
-    standard = {s: np.array([ind.standard[s] for ind in INDICATORS]) for s in STAGES}
-    ratio = x / np.where(parts["stage"].eq("primary").to_numpy()[:, None], standard["primary"], standard["junior"])
-    parts["standards_met"] = (ratio >= 1 - _EPS).sum(1).astype(float)
-    parts["meets_school_standard"] = ((parts["standards_met"] >= MIN_STANDARDS_MET)
-                                      & (ratio >= NEAR_STANDARD - _EPS).all(1)).astype(float)
-    part_wide = parts.rename(columns={k: f"ind_{k}" for k in keys}).assign(entity=parts["campus"] + "/" + parts["stage"])
-    part_wide = part_wide[["year", "entity", *[f"ind_{k}" for k in keys], "standards_met", "meets_school_standard"]]
-    part_wide = part_wide.sort_values(["year", "entity"])
+    standard = np.array([[ind.standard[s] for ind in INDICATORS] for s in STAGES])
+    ratio = parts.x / standard[np.where(parts.stage == "primary", 0, 1)]
+    standards_met = (ratio >= 1 - _EPS).sum(1).astype(float)
+    meets = ((standards_met >= MIN_STANDARDS_MET) & (ratio >= NEAR_STANDARD - _EPS).all(1)).astype(float)
+    out = [_stage_block(parts, meets)] if wanted(levels, "stage") else []
+    if wanted(levels, "campus_stage"):
+        entity = parts.campus + "/" + parts.stage
+        order = np.argsort(Groups.by(parts.year, entity).codes, kind="stable")
+        values = {f"ind_{ind.key}": parts.x[order, i] for i, ind in enumerate(INDICATORS)}
+        values.update(standards_met=standards_met[order], meets_school_standard=meets[order])
+        out.append(Block("campus_stage", parts.year[order], entity[order], values))
+    return out
 
-    counted = parts[parts["pupils"] >= MIN_PUPILS]
-    g = counted.groupby(["year", "stage"])
 
-    def weighted_mean(values: pd.DataFrame) -> pd.DataFrame:  # ΣP_i v_i / ΣP_i per year and stage
-        return values.mul(counted["pupils"], axis=0).groupby([counted["year"], counted["stage"]]).sum() \
-            .div(g["pupils"].sum(), axis=0)
-
-    mean = weighted_mean(counted[keys])
-    dev = counted[keys] - mean.loc[pd.MultiIndex.from_frame(counted[["year", "stage"]])].to_numpy()
-    cv = np.sqrt(weighted_mean(dev.pow(2))).div(mean.where(mean != 0))
-    thr = pd.Series(cv.index.get_level_values("stage").map(CV_THRESHOLD), index=cv.index).astype(float)
-    passed = cv.le(thr + _EPS, axis=0).astype(float).where(cv.notna())
-    stage = pd.concat([cv.add_prefix("cv_"), cv.mean(axis=1, skipna=False).rename("cv_mean"),
-                       passed.add_prefix("cv_pass_")], axis=1)
-    stage["cv_pass_all"] = np.where(passed.eq(0).any(axis=1), 0.0, np.where(passed.isna().any(axis=1), np.nan, 1.0))
-    stage["balance_schools"] = g.size().astype(float)
-    stage["share_schools_meeting_standard"] = g["meets_school_standard"].mean()
-    stage = stage.reset_index().rename(columns={"stage": "entity"})
-
-    return finish([melt(stage.set_index(["year", "entity"]), "stage"),
-                   melt(part_wide.set_index(["year", "entity"]), "campus_stage")])
+def balance_metrics(cy: pd.DataFrame, levels: Levels = None) -> pd.DataFrame:
+    """The balance yardstick of one run as a tidy table (year, level, entity, metric, value): the rows of
+    :func:`balance_blocks`."""
+    return finish(balance_blocks(cy, levels))

@@ -192,6 +192,44 @@ _TEACHERS = [
            "Standard deviation of teacher value added (pooled from campus means and SDs), pupil SD per year."),
     Metric("hires", "新招教师 / teachers hired", "teachers", ("region", "locale"),
            "Teachers recruited in September, by locale of post."),
+    Metric("substitutes", "代课 / posts covered by substitutes", "posts", ("region", "locale"),
+           "Posts still vacant after September hiring, covered by substitute teachers (代课) at a cost to the "
+           "pupils of the campus (dynamics.learning.vacancy_penalty × the campus's vacant share of posts)."),
+    Metric("senior_teachers", "高级职称教师 / teachers with a senior title", "teachers", ("region", "locale"),
+           "Teachers holding the senior title (高级) in post, by locale of post. Promotions fill the posts of the "
+           "title-structure ceiling (岗位结构比例) as holders retire (人社部发〔2015〕79号 ladder)."),
+    Metric("backbone_teachers", "骨干教师 / backbone teachers", "teachers", ("region", "locale"),
+           "County-level-or-higher backbone teachers (骨干) in post, by locale of post; designated by merit within "
+           "each locale's quota every few years (dynamics.teachers.backbone_cycle_years), falling with exits between."),
+    Metric("senior_promotions", "晋升高级职称 / promotions to the senior title", "teachers", ("region", "locale"),
+           "Teachers promoted to the senior title (高级) in the summer title round after this school year, by locale of "
+           "post: 5+ years in the first title, the best by merit (skill, seniority, evaluation) into the free posts "
+           "of the locale's ceiling; with dynamics.teachers.senior_hardship_years, only those with that much rural or "
+           "weak-school service."),
+    Metric("first_promotions", "晋升一级职称 / promotions to the first title", "teachers", ("region", "locale"),
+           "Teachers promoted to the first title (一级) in the summer title round after this school year, by locale "
+           "of post (4+ years in the second title, by merit into the free posts of the ceiling)."),
+    Metric("backbone_designations", "新认定骨干教师 / new backbone designations", "teachers", ("region", "locale"),
+           "Teachers designated backbone who were not before, at the designation after this school year (every "
+           "dynamics.teachers.backbone_cycle_years years; 0 in the other years), by locale of post."),
+    Metric("pupil_teacher_va_sd", "学生所遇教师效能离散 / SD of teacher value added pupils experience", "SD",
+           ("region",),
+           "Standard deviation over pupils of the value added of their own class's teachers (the mean skill of "
+           "its main-subject teachers, less the substitutes' cost), pupil SD per year; the literature's 0.11–0.15 "
+           "(Hanushek & Rivkin 2010). From each campus's pupil-weighted mean and SD (class_skill_mean, "
+           "class_skill_sd)."),
+    Metric("pupil_teacher_va_within_share", "校内差异占比 / within-campus share of that variance", "share",
+           ("region",),
+           "Share of the variance of pupil-experienced teacher value added that lies within campuses (between "
+           "classes of one campus) rather than between campus means; the literature finds most of it within "
+           "schools."),
+    Metric("reallocations", "调剂 / surplus teachers moved to vacancies", "teachers", ("region", "locale_pair"),
+           "Teachers moved by the bureau from campuses with more teachers than posts (编制 from classes and pupils) "
+           "to campuses with vacancies within dynamics.teachers.reallocation_km, nearest first, by direction."),
+    Metric("town_selections", "选调进城 / village teachers selected for town posts", "teachers",
+           ("region", "locale_pair"),
+           "Rural teachers selected by exam for town and urban vacancies this year (a move within the county, not "
+           "attrition), by direction."),
     Metric("retirements", "退休 / retirements", "teachers", ("region", "locale"),
            "Teachers retiring at the end of the school year, by locale of post."),
     Metric("attrition", "流失 / teachers leaving", "teachers", ("region", "locale"),
@@ -221,8 +259,12 @@ _COST = [
     Metric("construction_cost_yuan", "建设支出 / construction cost", "yuan per year", ("region",),
            "Teaching and auxiliary floor area built this year × costs.construction_yuan_per_m2 (default 3,000; no "
            "published estimate). A classroom brings the floor area the standard asks for the pupils it seats."),
+    Metric("group_cost_yuan", "集团化办学支出 / cost of the grouping modes", "yuan per year", ("region",),
+           "The grouping modes' own yearly costs summed over campuses (campus-year columns cost_<item>_yuan): for "
+           "名校+弱校 the allowances of teachers on exchange and each group's running cost (extra posts are real "
+           "teachers, in posts_cost_yuan). No row when no mode costs anything."),
     Metric("cost_yuan", "年度成本 / yearly cost", "yuan per year", ("region",),
-           "Allowances + teacher posts + construction this year."),
+           "Allowances + teacher posts + construction + the grouping modes' costs (group_cost_yuan) this year."),
     Metric("cumulative_cost_yuan", "累计成本 / cumulative cost", "yuan", ("region",),
            "Yearly cost summed from the first year to this one."),
     Metric("cost_per_cv_0_01_yuan", "差异系数每降0.01的成本 / cost per 0.01 of 差异系数 reduced", "yuan",

@@ -9,11 +9,13 @@ matrices are complete 3 × 3 tables.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import numpy as np
 import pandas as pd
 
 from ..scenario.models import LOCALES
-from .frame import finish, melt, melt_region
+from .frame import Block, Groups, Levels, campus_rows, codes_in, finish, ratio, wanted
 
 ENTRY_FLOWS = ("entry", "junior_entry")
 """Flows of pupils admitted into grade 1 and grade 7, from home cell to campus."""
@@ -24,51 +26,82 @@ PAIR_FLOWS = {"entry_flow": ENTRY_FLOWS, "relocations": ("relocation",), "backfl
 """Locale-pair metrics and the student flows each counts."""
 
 
-def locale_pairs(years: np.ndarray, flows: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Tidy ``locale_pair`` rows: for each metric key, the counts of its ``flows`` by origin and
-    destination locale, a complete 3 × 3 matrix (zeros included) every year."""
-    pairs = pd.MultiIndex.from_product([years, LOCALES, LOCALES], names=["year", "origin_locale", "destination_locale"])
-    matrix = pd.DataFrame({key: f.groupby(["year", "origin_locale", "destination_locale"])["count"].sum()
-                           .reindex(pairs, fill_value=0) for key, f in flows.items()}, index=pairs)
-    entity = [f"{o}→{d}" for _, o, d in pairs]  # e.g. rural→urban
-    return melt(matrix.set_index(pd.MultiIndex.from_arrays([pairs.get_level_values("year"), entity])), "locale_pair")
+class FlowTable:
+    """A run's ``flows`` as integer codes, for sums by year (among the run's ``years``), by locale
+    and by locale pair: :meth:`rows` picks rows by kind and flow, :meth:`by_year` and
+    :meth:`pairs` add up their counts.  ``year`` is each row's position among ``years`` (-1
+    outside them); ``origin`` and ``destination`` are positions among :data:`LOCALES`, then ''
+    (outside the system) at position 3, -1 for anything else."""
+
+    def __init__(self, flows: pd.DataFrame, years: np.ndarray):
+        self.years = years
+        self.count = flows["count"].to_numpy(float)
+        self._kind, self._kinds = pd.factorize(flows["kind"])
+        self._flow, self._flows = pd.factorize(flows["flow"])
+        self.year = codes_in(flows["year"], years)  # position among years, -1 outside them
+        ends = (*LOCALES, "")  # position 3: outside the system
+        self.origin, self.destination = (codes_in(flows[column], ends) for column in ("origin_locale",
+                                                                                    "destination_locale"))
+        self.per_year = Groups.over([self.year], [years])
+        self._pairs = Groups.over([self.year, self.origin, self.destination], [years, LOCALES, LOCALES])
+
+    def rows(self, kind: str, flows: Collection[str]) -> np.ndarray:
+        """Rows of ``kind`` (student|child|teacher) whose flow is one of ``flows``."""
+        kinds = np.array([name == kind for name in self._kinds] + [False])  # factorize's -1 reads False
+        names = np.array([name in flows for name in self._flows] + [False])
+        return kinds[self._kind] & names[self._flow]
+
+    def by_year(self, rows: np.ndarray) -> np.ndarray:
+        """Count of the flows ``rows`` in each year (0 where none)."""
+        return self.per_year.sum(self.count, rows)
+
+    def pairs(self, flows: dict[str, np.ndarray]) -> Block:
+        """``locale_pair`` rows: for each metric key, the count of its rows of ``flows`` by origin and
+        destination locale, a complete 3 × 3 matrix (zeros included) every year."""
+        year, origin, destination = self._pairs.keys
+        return Block("locale_pair", year, origin + "→" + destination,  # e.g. rural→urban
+                     {key: self._pairs.sum(self.count, rows) for key, rows in flows.items()})
 
 
-def _by_year(df: pd.DataFrame, years: np.ndarray, by: list[str] | None = None) -> pd.Series:
-    if by:
-        return df.groupby(["year", *by])["count"].sum()
-    return df.groupby("year")["count"].sum().reindex(years, fill_value=0)
+def migration_blocks(cy: pd.DataFrame, flows: pd.DataFrame, levels: Levels = None) -> list[Block]:
+    """Migration metrics per year at region, locale, campus and locale-pair level (only at ``levels`` when given)."""
+    years = Groups.by(cy["year"])
+    f = FlowTable(flows, years.keys[0])
+    entry = f.rows("student", ENTRY_FLOWS)
+    rural = LOCALES.index("rural")
+    out = []
+    outside = cy["outside_catchment"].to_numpy(float)
+    if wanted(levels, "region"):
+        entrants = f.by_year(entry)
+        rural_home = entry & (f.origin == rural)
+        backflow = f.by_year(f.rows("student", ("backflow",)))
+        out.append(Block.region(f.years, {
+            "entrants": entrants,
+            "outside_catchment_share": ratio(years.sum(outside), entrants),
+            "rural_flight_share": ratio(f.by_year(rural_home & (f.destination != rural)), f.by_year(rural_home)),
+            "relocations": f.by_year(f.rows("student", ("relocation",))),
+            "backflow": backflow,
+            "transfers": f.by_year(f.rows("student", TRANSFER_FLOWS)),
+            "child_relocations": f.by_year(f.rows("child", ("relocation",))),
+            "backflow_cumulative": np.cumsum(backflow),
+        }))
+    if wanted(levels, "campus", "locale"):
+        at = campus_rows(cy, flows["year"][entry], flows["destination"][entry])
+        admitted = np.bincount(at[at >= 0], weights=f.count[entry][at >= 0], minlength=len(cy))
+        year, campus = cy["year"].to_numpy(np.int64), cy["campus"].to_numpy(object)
+        if wanted(levels, "campus"):
+            out.append(Block("campus", year, campus, {"outside_catchment_share": ratio(outside, admitted)}))
+        if wanted(levels, "locale"):
+            g = Groups.by(year, cy["locale"])
+            out.append(Block("locale", g.keys[0], g.keys[1],
+                             {"outside_catchment_share": ratio(g.sum(outside), g.sum(admitted))}))
+    if wanted(levels, "locale_pair"):
+        out.append(f.pairs({key: f.rows("student", names) for key, names in PAIR_FLOWS.items()}))
+    return out
 
 
-def migration_metrics(cy: pd.DataFrame, flows: pd.DataFrame) -> pd.DataFrame:
-    """Migration metrics per year at region, locale, campus and locale-pair level."""
-    years = np.sort(cy["year"].unique())
-    pupils = flows[flows["kind"] == "student"]
-    entry = pupils[pupils["flow"].isin(ENTRY_FLOWS)]
-    outside = cy.groupby("year")["outside_catchment"].sum().reindex(years, fill_value=0)
-    entrants = _by_year(entry, years)
-    rural_home = entry[entry["origin_locale"] == "rural"]
-    region = pd.DataFrame({
-        "entrants": entrants,
-        "outside_catchment_share": outside / entrants.where(entrants > 0),
-        "rural_flight_share": (_by_year(rural_home[rural_home["destination_locale"] != "rural"], years)
-                               / _by_year(rural_home, years).replace(0, np.nan)),
-        "relocations": _by_year(pupils[pupils["flow"] == "relocation"], years),
-        "backflow": _by_year(pupils[pupils["flow"] == "backflow"], years),
-        "transfers": _by_year(pupils[pupils["flow"].isin(TRANSFER_FLOWS)], years),
-        "child_relocations": _by_year(flows[(flows["kind"] == "child") & (flows["flow"] == "relocation")], years),
-    }, index=pd.Index(years, name="year"))
-    region["backflow_cumulative"] = region["backflow"].cumsum()
-    parts = [melt_region(region)]
+def migration_metrics(cy: pd.DataFrame, flows: pd.DataFrame, levels: Levels = None) -> pd.DataFrame:
+    """The migration metrics of one run as a tidy table (year, level, entity, metric, value): the rows of
+    :func:`migration_blocks`."""
+    return finish(migration_blocks(cy, flows, levels))
 
-    admitted = _by_year(entry, years, ["destination"]).rename_axis(["year", "campus"])
-    at_campus = cy.set_index(["year", "campus"])[["locale", "outside_catchment"]].join(admitted.rename("entrants"))
-    at_campus["entrants"] = at_campus["entrants"].fillna(0)
-    by_locale = at_campus.groupby(["year", "locale"])[["outside_catchment", "entrants"]].sum()
-    for frame, level in ((at_campus, "campus"), (by_locale, "locale")):
-        share = (frame["outside_catchment"] / frame["entrants"].where(frame["entrants"] > 0)).rename(
-            "outside_catchment_share")
-        parts.append(melt(share.to_frame(), level))
-
-    parts.append(locale_pairs(years, {key: pupils[pupils["flow"].isin(names)] for key, names in PAIR_FLOWS.items()}))
-    return finish(parts)

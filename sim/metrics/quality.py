@@ -16,94 +16,130 @@ value``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
 from ..stages import SCALE_MEAN, SCALE_SD
-from .frame import finish, melt, melt_region
-
-def _pupils(cy: pd.DataFrame) -> pd.DataFrame:
-    """Open campuses with pupils, with weights ``n``, scale score ``x``, score sum ``sx`` and Σx ln x ``sxl``."""
-    c = cy.loc[cy["open"].astype(bool) & (cy["enrolment"] > 0)].copy()
-    c["n"] = c["enrolment"].astype(float)
-    c["z"] = c["mean_achievement"].astype(float)
-    c["x"] = SCALE_MEAN + SCALE_SD * c["z"]
-    c["sx"] = c["n"] * c["x"]
-    c["nz"] = c["n"] * c["z"]
-    c["sxl"] = c["score_xlnx"].astype(float)
-    c["group"] = c["group"].fillna("").astype(str)
-    return c
+from .frame import Block, Groups, Levels, finish, wanted
 
 
-def theil_parts(c: pd.DataFrame, key: str) -> pd.DataFrame:
-    """Between and within components of the Theil T index for the partition ``key``, by year.
+@dataclass(frozen=True)
+class _Campuses:
+    """Open campuses with pupils, in ``campus_year`` order: pupils ``n``, mean achievement ``z``,
+    scale-score sum ``sx`` and Σx ln x ``sxl``, and their year, campus, locale, group ("" outside a
+    group) and role."""
+
+    year: np.ndarray
+    campus: np.ndarray
+    locale: np.ndarray
+    group: np.ndarray
+    role: np.ndarray
+    n: np.ndarray
+    z: np.ndarray
+    sx: np.ndarray
+    nz: np.ndarray
+    sxl: np.ndarray
+
+    @classmethod
+    def of(cls, cy: pd.DataFrame) -> _Campuses:
+        keep = cy["open"].to_numpy(bool) & (cy["enrolment"].to_numpy() > 0)
+        n = cy["enrolment"].to_numpy(float)[keep]
+        z = cy["mean_achievement"].to_numpy(float)[keep]
+        group = cy["group"].to_numpy(object)[keep]
+        group = np.where(pd.isna(group), "", group).astype(str).astype(object)
+        return cls(cy["year"].to_numpy(np.int64)[keep], cy["campus"].to_numpy(object)[keep],
+                   cy["locale"].to_numpy(object)[keep], group, cy["role"].to_numpy(object)[keep],
+                   n, z, n * (SCALE_MEAN + SCALE_SD * z), n * z, cy["score_xlnx"].to_numpy(float)[keep])
+
+
+def theil_parts(c: _Campuses, years: Groups, key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Between and within components of the Theil T index for the partition ``key``, per year of
+    ``years`` (the campuses grouped by year).
 
     With class g holding N_g pupils of mean score μ_g and own Theil index T_g, and s_g = N_g μ_g /
     (N μ) its share of all score points: between = Σ s_g ln(μ_g/μ), within = Σ s_g T_g; the two
     sum exactly to the total T = Σx ln x / (N μ) − ln μ.
     """
-    g = c.groupby(["year", key], sort=False)[["n", "sx", "sxl"]].sum()
-    total = g.groupby(level="year").sum()
-    mu = total["sx"] / total["n"]
-    mu_g = g["sx"] / g["n"]
-    share = g["sx"] / total["sx"].reindex(g.index, level="year")
-    log_ratio = np.log(mu_g) - np.log(mu.reindex(g.index, level="year"))
-    t_g = g["sxl"] / g["sx"] - np.log(mu_g)
-    return pd.DataFrame({"between": (share * log_ratio).groupby(level="year").sum(),
-                         "within": (share * t_g).groupby(level="year").sum()})
+    g = Groups.by(c.year, key)
+    n, sx, sxl = g.sum(c.n), g.sum(c.sx), g.sum(c.sxl)
+    by_year = Groups(np.searchsorted(years.keys[0], g.keys[0]), years.keys)  # the classes of each year
+    total_sx = by_year.sum(sx)
+    mu = total_sx / by_year.sum(n)
+    year = by_year.codes
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mu_g = sx / n
+        share = sx / total_sx[year]
+        log_ratio = np.log(mu_g) - np.log(mu[year])
+        t_g = sxl / sx - np.log(mu_g)
+        return by_year.sum(share * log_ratio), by_year.sum(share * t_g)
 
 
-def region_metrics(c: pd.DataFrame) -> pd.DataFrame:
+def region_metrics(c: _Campuses) -> Block:
     """Per year: CV of campus mean scores, urban+town − rural gap, Theil index and its decompositions."""
-    by_year = c.groupby("year")
-    n, sx, sxl = by_year["n"].sum(), by_year["sx"].sum(), by_year["sxl"].sum()
+    years = Groups.by(c.year)
+    n, sx, sxl = years.sum(c.n), years.sum(c.sx), years.sum(c.sxl)
     mu = sx / n
-    dev = c["n"] * (c["x"] - mu.reindex(c["year"]).to_numpy()) ** 2
-    cv = np.sqrt(dev.groupby(c["year"]).sum() / n) / mu
-    rural = c["locale"].eq("rural")
-    side = c.groupby(["year", rural])[["nz", "n"]].sum()
-    side_z = (side["nz"] / side["n"]).unstack().reindex(columns=[False, True])
-    wide = pd.DataFrame({"achievement_cv": cv,
-                         "achievement_gap_rural": side_z[False] - side_z[True],
-                         "theil": sxl / sx - np.log(mu)})
-    c = c.assign(group_class=c["group"])  # "" pools every campus outside a group into one class
-    for name, key in (("campus", "campus"), ("locale", "locale"), ("group", "group_class")):
-        parts = theil_parts(c, key)
-        wide[f"theil_between_{name}"] = parts["between"]
-        wide[f"theil_within_{name}"] = parts["within"]
-    return melt_region(wide)
+    rural = c.locale == "rural"
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x = SCALE_MEAN + SCALE_SD * c.z
+        cv = np.sqrt(years.sum(c.n * (x - mu[years.codes]) ** 2) / n) / mu
+        side_z = [np.where(years.count(side) > 0, years.sum(c.nz, side) / years.sum(c.n, side), np.nan)
+                  for side in (~rural, rural)]
+        values = {"achievement_cv": cv, "achievement_gap_rural": side_z[0] - side_z[1],
+                  "theil": sxl / sx - np.log(mu)}
+    for name, key in (("campus", c.campus), ("locale", c.locale), ("group", c.group)):  # "" pools the independents
+        values[f"theil_between_{name}"], values[f"theil_within_{name}"] = theil_parts(c, years, key)
+    return Block.region(years.keys[0], values)
 
 
-def locale_metrics(c: pd.DataFrame) -> pd.DataFrame:
+def locale_metrics(c: _Campuses) -> Block:
     """Pupil-weighted mean achievement (z) of each locale."""
-    g = c.groupby(["year", "locale"])[["nz", "n"]].sum()
-    return melt(pd.DataFrame({"mean_achievement": g["nz"] / g["n"]}), "locale")
+    g = Groups.by(c.year, c.locale)
+    return Block("locale", g.keys[0], g.keys[1], {"mean_achievement": g.sum(c.nz) / g.sum(c.n)})
 
 
-def group_metrics(c: pd.DataFrame) -> pd.DataFrame:
+def group_metrics(c: _Campuses) -> Block:
     """Hub z minus pupil-weighted member z of each group that has both with pupils that year."""
-    grouped = c.loc[c["group"].ne("") & c["role"].isin(["hub", "member"])]
-    g = grouped.groupby(["year", "group", "role"])[["nz", "n"]].sum()
-    z = (g["nz"] / g["n"]).unstack("role").reindex(columns=["hub", "member"]).astype(float)
-    gap = (z["hub"] - z["member"]).dropna()
-    return melt(pd.DataFrame({"hub_member_gap": gap}), "group")
+    grouped = (c.group != "") & ((c.role == "hub") | (c.role == "member"))
+    g = Groups.by(c.year[grouped], c.group[grouped])
+    role, nz, n = c.role[grouped], c.nz[grouped], c.n[grouped]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = {r: np.where(g.count(role == r) > 0, g.sum(nz, role == r) / g.sum(n, role == r), np.nan)
+             for r in ("hub", "member")}
+    gap = z["hub"] - z["member"]
+    both = ~np.isnan(gap)
+    return Block("group", g.keys[0][both], g.keys[1][both], {"hub_member_gap": gap[both]})
 
 
-def campus_metrics(c: pd.DataFrame, first_year: int) -> pd.DataFrame:
+def campus_metrics(c: _Campuses, first_year: int) -> list[Block]:
     """Each campus's z, and for hubs their change in z since ``first_year`` (固峰)."""
-    z = c.set_index(["year", "campus"])["z"]
-    out = [melt(pd.DataFrame({"mean_achievement": z}), "campus")]
-    base = c.loc[c["year"].eq(first_year), ["campus", "z"]].rename(columns={"z": "z0"})
-    hubs = c.loc[c["role"].eq("hub"), ["year", "campus", "z"]].merge(base, on="campus")  # hubs with a base
-    change = (hubs["z"] - hubs["z0"]).set_axis(pd.MultiIndex.from_frame(hubs[["year", "campus"]]))
-    out.append(melt(pd.DataFrame({"hub_change": change}), "campus"))
-    return pd.concat(out, ignore_index=True)
+    base = c.year == first_year
+    at = pd.Index(c.campus[base]).get_indexer(c.campus)  # each row's campus among the first year's
+    hubs = (c.role == "hub") & (at >= 0)  # hubs with a base
+    return [Block("campus", c.year, c.campus, {"mean_achievement": c.z}),
+            Block("campus", c.year[hubs], c.campus[hubs], {"hub_change": c.z[hubs] - c.z[base][at[hubs]]})]
 
 
-def quality_metrics(cy: pd.DataFrame) -> pd.DataFrame:
-    """All achievement-quality metrics of one run as a tidy table (year, level, entity, metric, value)."""
-    c = _pupils(cy)
-    if c.empty:
-        return finish([])
-    return finish([region_metrics(c), locale_metrics(c), group_metrics(c),
-                    campus_metrics(c, int(cy["year"].min()))])
+def quality_blocks(cy: pd.DataFrame, levels: Levels = None) -> list[Block]:
+    """All achievement-quality metrics of one run (only at ``levels`` when given), as blocks of rows."""
+    c = _Campuses.of(cy)
+    if len(c.n) == 0:
+        return []
+    out = []
+    if wanted(levels, "region"):
+        out.append(region_metrics(c))
+    if wanted(levels, "locale"):
+        out.append(locale_metrics(c))
+    if wanted(levels, "group"):
+        out.append(group_metrics(c))
+    if wanted(levels, "campus"):
+        out += campus_metrics(c, int(cy["year"].min()))
+    return out
+
+
+def quality_metrics(cy: pd.DataFrame, levels: Levels = None) -> pd.DataFrame:
+    """The achievement-quality metrics of one run as a tidy table (year, level, entity, metric,
+    value): the rows of :func:`quality_blocks`."""
+    return finish(quality_blocks(cy, levels))

@@ -1,19 +1,24 @@
 """Enrolment at the start of a school year: how many children enter grade 1, who they are, and
-which campus admits each pupil entering grade 1 (part 0) or grade 7 (part 1).
+which campus admits each pupil entering grade 1 (part 0) or grade 7 (part 1), or moving house.
 
-Entrants come from the residential cells' children by single year of age.  Admission follows one
-of two rules (``Choice.admission``):
+Entrants come from the residential cells' children by single year of age.  Admission follows the
+order of 就近入学 and 公民同招, in up to three steps (``Choice.admission`` names the rule):
 
-* ``catchment`` (就近入学): every applicant goes to the nearest campus teaching the part;
-  pupils beyond its free seats are admitted anyway and flagged as overflow (the guarantee of a
-  place is the law; the crowding shows up as large classes).
-* ``open``: families rank their cell's choice set by a multinomial-logit utility, down to their
-  guaranteed catchment campus; campuses fill by deferred acceptance with catchment priority and a
-  keyed lottery; whoever is left goes to the catchment campus as overflow, so every applicant ends
-  with exactly one campus and never at one it likes less than its catchment campus.
+1. **Zoned** (划片): every applicant is admitted at its cell's zoned campus; where zoned applicants
+   outnumber the free seats, those beyond them (by a keyed lottery) are overflow.
+2. **Placement** (统筹安排): the bureau places overflow applicants at free seats nearby
+   (:func:`place_overflow`); who is left stays at the zoned campus as recorded overflow (the
+   guarantee of a place is the law: the crowding shows up as large classes).
+3. **Choice** (``open`` rule only, :func:`choose`): for the seats still free, families who prefer
+   another campus of their choice set to the one they hold apply to it (multinomial-logit
+   utilities that weigh reputation, travel, locale, boarding places and last year's admission
+   chances); places are allocated by deferred acceptance with a keyed lottery.  A family that gets
+   no such place keeps the one it holds, so nobody ends at a campus it likes less.
 
-All draws are keyed by pupil id (:mod:`sim.rng`), so an assignment does not depend on the order of
-the arrays, and a policy that changes one campus leaves other families' draws untouched.
+So choosers never take the seats the bureau needs for zoned pupils, and no campus admits beyond its
+free seats except zoned overflow.  All draws are keyed by pupil id (:mod:`sim.rng`), so an
+assignment does not depend on the order of the arrays, and a policy that changes one campus leaves
+other families' draws untouched.
 """
 
 from __future__ import annotations
@@ -27,17 +32,8 @@ from .. import rng
 from ..network import CompiledNetwork
 from ..scenario.dynamics import Choice
 from ..stages import AGES, ENTRY_AGE, births_series
-from ..state import Students
+from ..state import Students, family_draws
 from .progression import UNPLACED
-
-SES_SD_IN_CELL = 0.8
-"""SD of family SES around its cell's mean, as in :func:`sim.state.initial_students`."""
-
-SES_GRADIENT = 0.3
-"""Achievement SD per SD of SES relative to the cell mean, as in :func:`sim.state.initial_students`."""
-
-ACHIEVEMENT_NOISE_SD = 0.9
-"""SD of individual achievement at entry, as in :func:`sim.state.initial_students`."""
 
 CATCHMENT_LOTTERY_SLOT = 1
 """``rng`` slot of the lottery that orders applicants under the catchment rule."""
@@ -92,31 +88,24 @@ CELL_RANK_BITS = 20
 
 
 def new_students(counts: np.ndarray, grade: int, cell_ses: np.ndarray, cell_locale: np.ndarray,
-                 seed: int, year: int) -> Students:
+                 ses_ref: float, family_gradient: float, seed: int, year: int) -> Students:
     """``counts[i]`` new pupils living in cell i, in ``grade``, not yet placed (campus ``UNPLACED``).
 
     Ids are :func:`sim.rng.born_ids` of (cell × 2²⁰ + rank within the cell), in cell order, so a
-    pupil's id does not depend on other cells' cohorts.  Attributes follow the convention of
-    :func:`sim.state.initial_students`, with draws keyed by (seed, "init", year, id):
-
-        SES         = cell SES + 0.8 · z₂
-        achievement = 0.3 · (SES − cell SES) + 0.9 · z₃
-
-    (z_s standard normal at slot s).  Achievement has no campus term: a child has not been taught
-    yet, so entrants start at the start-year region mean plus their family gradient.
+    pupil's id does not depend on other cells' cohorts.  SES and the entry baseline come from
+    :func:`sim.state.family_draws` (keyed by the id): a child has not been taught yet, so its
+    achievement is its baseline, which carries the family gradient within and between cells.
     """
     counts = np.asarray(counts, dtype=np.int64)
     n = int(counts.sum())
     cell = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
     rank = np.arange(n) - np.repeat(np.cumsum(counts) - counts, counts)
     ids = rng.born_ids(year, (cell.astype(np.int64) << CELL_RANK_BITS) + rank)
-    home_ses = np.asarray(cell_ses, dtype=np.float64)[cell]
-    ses = home_ses + SES_SD_IN_CELL * rng.normal(seed, "init", year, ids, slot=2)
-    achievement = SES_GRADIENT * (ses - home_ses) + ACHIEVEMENT_NOISE_SD * rng.normal(seed, "init", year, ids, slot=3)
+    ses, base = family_draws(seed, year, ids, np.asarray(cell_ses, dtype=np.float64)[cell], ses_ref, family_gradient)
     return Students(id=ids, grade=np.full(n, grade, np.int8), cell=cell, campus=np.full(n, UNPLACED, np.int32),
-                    klass=np.zeros(n, np.int16), achievement=achievement.astype(np.float32),
-                    ses=ses.astype(np.float32), origin=np.asarray(cell_locale, dtype=np.int8)[cell],
-                    origin_cell=cell.copy(), flags=np.zeros(n, np.uint8))
+                    klass=np.zeros(n, np.int16), achievement=base.copy(), base=base, ses=ses,
+                    origin=np.asarray(cell_locale, dtype=np.int8)[cell], origin_cell=cell.copy(),
+                    flags=np.zeros(n, np.uint8))
 
 
 @dataclass(frozen=True)
@@ -135,7 +124,10 @@ def _rank_within(group: np.ndarray, *keys: np.ndarray) -> np.ndarray:
     A stable lexicographic sort on (group, keys…); the position is the sorted index minus the
     index where the group's run starts.
     """
-    order = np.lexsort(tuple(reversed(keys)) + (group,))
+    if len(keys) == 1 and len(group) and 0.0 < keys[0].min() and keys[0].max() < 1.0:
+        order = np.argsort(group + keys[0], kind="stable")  # one sort: group, then a key in (0, 1)
+    else:
+        order = np.lexsort(tuple(reversed(keys)) + (group,))
     sorted_group = group[order]
     starts = np.flatnonzero(np.r_[True, sorted_group[1:] != sorted_group[:-1]])
     run_start = np.repeat(starts, np.diff(np.r_[starts, len(group)]))
@@ -144,60 +136,145 @@ def _rank_within(group: np.ndarray, *keys: np.ndarray) -> np.ndarray:
     return rank
 
 
-def _utilities(cell: np.ndarray, ses: np.ndarray, ids: np.ndarray, part: int, reputation: np.ndarray,
-               net: CompiledNetwork, boarding_free: np.ndarray | None, params: Choice, seed: int,
-               year: int) -> np.ndarray:
-    """Random utility (n_applicants, K) of each column of the applicant's choice set.
+@dataclass(frozen=True)
+class Applicants:
+    """Who applies for places in one grade this year, and what the rule may look at."""
 
-        U_ij = w_r · max(0, 1 + s · SES_i) · rep_j − w_t · minutes_ij − w_c · [locale_j ≠ locale_i]
-               + boarding_bonus · [beds_j > 0 and minutes_ij > boarding_minutes] + G_ij
+    cell: np.ndarray                  # int64 home cell
+    ses: np.ndarray                   # float64 family SES
+    ids: np.ndarray                   # int64 pupil id (keys the draws)
+    part: int                         # 0 grades 1–6, 1 grades 7–9
+    seats: np.ndarray                 # int64 free seats per campus in the grade before these applicants (0 when closed)
+    reputation: np.ndarray            # float64 per campus
+    net: CompiledNetwork
+    boarding_free: np.ndarray | None  # free beds per campus, or None to ignore boarding
+    odds: np.ndarray | None           # per campus, a chooser's chance of a place last year (None: not known, 1)
+    params: Choice
+    seed: int
+    year: int
 
-    with G_ij a standard Gumbel keyed by (seed, "choice", year, id, slot = column j), so the
-    argmax over columns is a multinomial-logit draw and each family keeps its taste for column j
-    across scenarios.  The SES weight is floored at 0: a poor family may not care about reputation,
-    but never prefers a school for being worse.  Padding columns (-1) get −∞.
+
+@dataclass(frozen=True)
+class Admission:
+    """Where each applicant was admitted (arrays aligned with the applicants), and the admission
+    chances choosers met at each campus (for next year's families)."""
+
+    campus: np.ndarray                   # int32 campus admitted to
+    overflow: np.ndarray                 # bool: admitted above the campus's free seats (就近入学 guarantee)
+    chose_outside_catchment: np.ndarray  # bool: campus differs from the cell's zoned campus
+    boards: np.ndarray                   # bool: trip beyond Choice.boarding_minutes and given a free bed
+    odds: np.ndarray | None              # float per campus: free seats per chooser, clipped to [ODDS_FLOOR, 1]
+
+
+AdmissionRule = Callable[[Applicants], tuple[np.ndarray, np.ndarray, np.ndarray | None]]
+"""An admission rule maps applicants to (campus, overflow flag, odds per campus or None).  Every
+applicant must get a campus; overflow marks those admitted beyond the campus's free seats."""
+
+ODDS_FLOOR = 0.01
+"""Smallest admission chance families reckon with at a campus that had no seat for choosers."""
+
+
+def overflow_at(a: Applicants, campus: np.ndarray) -> np.ndarray:
+    """Applicants beyond each campus's free seats, by a lottery keyed by (seed, "choice", year, id,
+    slot 1): exactly ``max(0, admitted − seats)`` per campus are flagged."""
+    lottery = rng.uniform(a.seed, "choice", a.year, a.ids, slot=CATCHMENT_LOTTERY_SLOT)
+    return _rank_within(campus, lottery) >= a.seats[campus]
+
+
+def zoned(a: Applicants) -> tuple[np.ndarray, np.ndarray]:
+    """Step 1: every applicant at its cell's zoned campus; those beyond its free seats are overflow."""
+    campus = a.net.catchment[a.part, a.cell].astype(np.int32)
+    return campus, overflow_at(a, campus)
+
+
+def place_overflow(a: Applicants, campus: np.ndarray, overflow: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Step 2, 统筹安排: the bureau places overflow applicants at free seats nearby instead of crowding
+    their zoned campus.  Column by column of their choice sets (nearest first), an overflow applicant
+    whose column-k campus is within ``params.allocation_minutes``, not more rural than its home cell
+    (any campus for a village family), and has seats left after everyone admitted, is placed there;
+    a campus takes such applicants in the order of a lottery keyed by (seed, "choice", year, id, slot
+    250).  Who is left stays overflow at the zoned campus."""
+    campus, overflow = campus.copy(), overflow.copy()
+    if not overflow.any() or a.params.allocation_minutes <= 0:
+        return campus, overflow
+    remaining = a.seats - np.bincount(campus[~overflow], minlength=len(a.seats))
+    who = np.flatnonzero(overflow)  # the overflow applicants; arrays below are aligned with them
+    cell = a.cell[who]
+    order = np.argsort(a.net.choice_km[a.part, cell], axis=1, kind="stable")
+    cols = np.take_along_axis(a.net.choice[a.part, cell], order, axis=1)
+    minutes = np.take_along_axis(a.net.choice_min[a.part, cell], order, axis=1)
+    home = a.net.cell_locale[cell]
+    lottery = rng.uniform(a.seed, "choice", a.year, a.ids[who], slot=PLACEMENT_LOTTERY_SLOT)
+    left = np.ones(len(who), dtype=bool)
+    for k in range(cols.shape[1]):
+        rows = np.flatnonzero(left)
+        if rows.size == 0:
+            break
+        target = cols[rows, k]
+        ok = (target >= 0) & (minutes[rows, k] <= a.params.allocation_minutes)
+        ok &= (a.net.campus_locale[np.maximum(target, 0)] <= home[rows]) | (home[rows] == RURAL_CODE)
+        ok &= remaining[np.maximum(target, 0)] > 0
+        rows, target = rows[ok], target[ok]
+        if rows.size == 0:
+            continue
+        taken = _rank_within(target, lottery[rows]) < remaining[target]
+        campus[who[rows[taken]]] = target[taken]
+        left[rows[taken]] = False
+        remaining -= np.bincount(target[taken], minlength=len(remaining))
+    overflow[who] = left
+    return campus, overflow
+
+
+def _utilities(a: Applicants) -> np.ndarray:
+    """Random utility (n_applicants, K) of each column of the applicant's choice set, before the
+    admission chance.
+
+        U_ij = w_r · max(0, 1 + s · SES_i) · rep_j − w_t · t_ij − w_c · [locale_j ≠ locale_i]
+               + boarding_bonus · [bed_j] + G_ij
+
+    where ``t_ij`` is the one-way trip in minutes, capped at ``boarding_minutes`` where campus j has a
+    free bed (a boarder does not make the trip daily) and ``bed_j`` says that cap applied; G_ij is a
+    standard Gumbel keyed by (seed, "choice", year, id, slot = column j), so the argmax over columns
+    is a multinomial-logit draw and each family keeps its taste for column j across scenarios.  The
+    SES weight is floored at 0: a poor family may not care about reputation, but never prefers a
+    school for being worse.  Padding columns (-1) get −∞.
     """
-    cols = net.choice[part, cell]
+    p, cell = a.params, a.cell
+    cols = a.net.choice[a.part, cell]
     valid = cols >= 0
     j = np.maximum(cols, 0)
-    minutes = np.where(valid, net.choice_min[part, cell], 0.0)
-    taste = params.reputation_weight * np.maximum(0.0, 1.0 + params.ses_reputation * ses)
-    u = taste[:, None] * reputation[j]
-    u -= params.time_weight * minutes
-    u -= params.cost_weight * (net.campus_locale[j] != net.cell_locale[cell][:, None])
-    if boarding_free is not None:
-        u += params.boarding_bonus * ((boarding_free[j] > 0) & (minutes > params.boarding_minutes))
-    u += np.column_stack([rng.gumbel(seed, "choice", year, ids, slot=k) for k in range(cols.shape[1])])
+    minutes = np.where(valid, a.net.choice_min[a.part, cell], 0.0)
+    taste = p.reputation_weight * np.maximum(0.0, 1.0 + p.ses_reputation * a.ses)
+    u = taste[:, None] * a.reputation[j]
+    if a.boarding_free is not None:
+        bed = (a.boarding_free[j] > 0) & (minutes > p.boarding_minutes)
+        minutes = np.where(bed, p.boarding_minutes, minutes)
+        u += p.boarding_bonus * bed
+    u -= p.time_weight * minutes
+    u -= p.cost_weight * (a.net.campus_locale[j] != a.net.cell_locale[cell][:, None])
+    u += rng.gumbel(a.seed, "choice", a.year, a.ids, slot=range(cols.shape[1]))
     return np.where(valid, u, -np.inf)
 
 
-def _deferred_acceptance(cell: np.ndarray, ids: np.ndarray, part: int, seats: np.ndarray, utility: np.ndarray,
-                         net: CompiledNetwork, seed: int, year: int) -> np.ndarray:
-    """Campus per applicant by applicant-proposing deferred acceptance (UNPLACED when every campus
-    the applicant would accept was full).
+def _preferred(cols: np.ndarray, utility: np.ndarray, held: np.ndarray) -> np.ndarray:
+    """Each applicant's campuses it likes better than the one it holds, best first, padded with -1."""
+    held_u = np.where(cols == held[:, None], utility, -np.inf).max(axis=1)
+    order = np.argsort(-utility, axis=1, kind="stable")
+    better = np.take_along_axis(utility, order, axis=1) > held_u[:, None]
+    return np.where(better, np.take_along_axis(cols, order, axis=1), -1)
 
-    Each applicant ranks its choice set by utility and drops every campus it ranks below its
-    catchment campus: the catchment place is guaranteed (就近入学), so nobody takes a school they
-    like less.  Campuses order applicants by (catchment pupil first, then one lottery number per
-    applicant keyed by (seed, "choice", year, id, slot 100)).  Rounds: every free applicant
-    proposes to its next campus; each campus keeps the best ``seats`` of those it holds and those
-    proposing, and rejects the rest, who move down their lists.  The result is stable (no applicant
-    prefers a campus that holds someone of lower priority) and it pays no family to misreport its
-    ranking.  A catchment pupil rejected by its own catchment campus (more catchment pupils than
-    seats) ends UNPLACED and is then admitted there as overflow.
+
+def deferred_acceptance(ranked: np.ndarray, seats: np.ndarray, lottery: np.ndarray) -> np.ndarray:
+    """Campus per applicant by applicant-proposing deferred acceptance, UNPLACED when every campus
+    on its list was full.
+
+    ``ranked`` (n, L): each applicant's acceptable campuses, best first, padded with -1.  Campuses
+    order applicants by ``lottery`` (lower first).  Rounds: every free applicant proposes to its next
+    campus; each campus keeps the best ``seats`` of those it holds and those proposing and rejects
+    the rest, who move down their lists.  The result is stable, and it pays no family to misreport.
     """
-    n, k = utility.shape
-    order = np.argsort(-utility, axis=1, kind="stable")  # best first; padding (−∞) last
-    ranked = np.where(np.isfinite(np.take_along_axis(utility, order, axis=1)),
-                      np.take_along_axis(net.choice[part, cell], order, axis=1), -1)
-    catchment = net.catchment[part, cell]
-    is_catchment = ranked == catchment[:, None]
-    ranked[(np.cumsum(is_catchment, axis=1) - is_catchment) > 0] = -1  # below the catchment campus
+    n = len(ranked)
     ranked = np.column_stack([ranked, np.full(n, -1)])  # a final -1 column: the list is exhausted
-    # priority at a campus: lower is better; catchment pupils (0) before others (1), then lottery.
-    # As one int64 key per (applicant, campus): campus-major, then the flag, then the applicant's
-    # rank in the lottery over all applicants (ties by position, as a stable sort orders them).
-    lottery = rng.uniform(seed, "choice", year, ids, slot=ROUND_LOTTERY_SLOT)
     lottery_rank = np.empty(n, dtype=np.int64)
     lottery_rank[np.argsort(lottery, kind="stable")] = np.arange(n)
     seats = np.asarray(seats, dtype=np.int64)
@@ -218,8 +295,7 @@ def _deferred_acceptance(cell: np.ndarray, ids: np.ndarray, part: int, seats: np
         if len(contest) == 0:
             break
         c = campus[contest]
-        key = (c * 2 + (c != catchment[contest])) * n + lottery_rank[contest]
-        order = np.argsort(key)  # keys are distinct: no tie to break
+        order = np.argsort(c * n + lottery_rank[contest])  # keys are distinct: no tie to break
         sorted_c = c[order]
         starts = np.flatnonzero(np.r_[True, sorted_c[1:] != sorted_c[:-1]])
         position = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
@@ -231,122 +307,76 @@ def _deferred_acceptance(cell: np.ndarray, ids: np.ndarray, part: int, seats: np
     return campus.astype(np.int32)
 
 
-def _boarders(campus: np.ndarray, minutes: np.ndarray, ids: np.ndarray, boarding_free: np.ndarray | None,
-              params: Choice, seed: int, year: int) -> np.ndarray:
-    """Applicants who board: admitted beyond ``params.boarding_minutes``, and among the first
-    ``boarding_free[campus]`` such admits of their campus by a keyed lottery (slot 200)."""
-    far = minutes > params.boarding_minutes
-    boards = np.zeros(len(campus), dtype=bool)
-    if boarding_free is None or not far.any():
-        return boards
-    rows = np.flatnonzero(far)
-    lottery = rng.uniform(seed, "choice", year, ids[rows], slot=BOARDING_LOTTERY_SLOT)
-    boards[rows] = _rank_within(campus[rows], lottery) < boarding_free[campus[rows]]
-    return boards
+def choose(a: Applicants, campus: np.ndarray, overflow: np.ndarray
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Step 3: families who prefer another campus of their choice set to the one they hold
+    (``campus``) apply to it for the seats still free; deferred acceptance with a lottery keyed by
+    (seed, "choice", year, id, slot 100) allocates them.
+
+    Families weigh a campus they do not hold by the chance of a place seen there last year
+    (``a.odds``): utility ``+ chance_weight × ln(odds_j)`` (:func:`_utilities`).  Returns the new
+    (campus, overflow) and this year's chances for next year's families: free seats ÷ the families
+    who would apply if a place were certain, clipped to [ODDS_FLOOR, 1] (1 where seats were free and
+    nobody would apply).  Counting would-be applicants, not those who applied, keeps the chances
+    from swinging with last year's (a cobweb).
+    """
+    remaining = np.maximum(a.seats - np.bincount(campus, minlength=len(a.seats)), 0)
+    cols = a.net.choice[a.part, a.cell]
+    utility = _utilities(a)
+    held = cols == campus[:, None]
+    held_u = np.where(held, utility, -np.inf).max(axis=1)
+    would = np.bincount(cols[utility > held_u[:, None]], minlength=len(a.seats))
+    odds = np.where(would > 0, remaining / np.maximum(would, 1), np.where(remaining > 0, 1.0, ODDS_FLOOR))
+    if a.odds is not None:
+        utility += a.params.chance_weight * np.log(np.clip(a.odds[np.maximum(cols, 0)], ODDS_FLOOR, 1.0)) * ~held
+    rows = np.flatnonzero((utility > held_u[:, None]).any(axis=1))  # only they apply anywhere
+    wanting = _preferred(cols[rows], utility[rows], campus[rows])
+    lottery = rng.uniform(a.seed, "choice", a.year, a.ids[rows], slot=ROUND_LOTTERY_SLOT)
+    got = deferred_acceptance(wanting, remaining, lottery)
+    campus = campus.copy()
+    campus[rows] = np.where(got >= 0, got, campus[rows])
+    return campus.astype(np.int32), overflow_at(a, campus), np.clip(odds, ODDS_FLOOR, 1.0)
 
 
-@dataclass(frozen=True)
-class Applicants:
-    """Who applies for an entry grade this year, and what the rule may look at."""
-
-    cell: np.ndarray                  # int64 home cell
-    ses: np.ndarray                   # float64 family SES
-    ids: np.ndarray                   # int64 pupil id (keys the draws)
-    part: int                         # 0 grade 1, 1 grade 7
-    seats: np.ndarray                 # int64 free seats per campus for the entry grade (0 when closed)
-    reputation: np.ndarray            # float64 per campus
-    net: CompiledNetwork
-    boarding_free: np.ndarray | None  # free beds per campus, or None to ignore boarding
-    params: Choice
-    seed: int
-    year: int
+def catchment_rule(a: Applicants) -> tuple[np.ndarray, np.ndarray, None]:
+    """就近入学 only: steps 1 and 2 (zoned, then the bureau's placement of overflow)."""
+    return (*place_overflow(a, *zoned(a)), None)
 
 
-AdmissionRule = Callable[[Applicants], tuple[np.ndarray, np.ndarray]]
-"""An admission rule maps applicants to (campus per applicant, overflow flag per applicant).
-Every applicant must get a campus; overflow marks those admitted beyond the campus's free seats."""
-
-
-def catchment_rule(a: Applicants) -> tuple[np.ndarray, np.ndarray]:
-    """就近入学: campus = ``net.catchment[part, cell]``; within each campus applicants are ordered
-    by a lottery keyed by (seed, "choice", year, id, slot 1) and those beyond its seats are overflow
-    (still admitted: the guarantee of a place)."""
-    campus = a.net.catchment[a.part, a.cell].astype(np.int32)
-    lottery = rng.uniform(a.seed, "choice", a.year, a.ids, slot=CATCHMENT_LOTTERY_SLOT)
-    return campus, _rank_within(campus, lottery) >= a.seats[campus]
-
-
-def open_rule(a: Applicants) -> tuple[np.ndarray, np.ndarray]:
-    """Open choice: :func:`_utilities` ranks the choice set, :func:`_deferred_acceptance` fills
-    campuses (catchment priority, then lottery); anyone left unplaced goes to the catchment campus
-    as overflow."""
-    utility = _utilities(a.cell, a.ses, a.ids, a.part, a.reputation, a.net, a.boarding_free, a.params,
-                         a.seed, a.year)
-    campus = _deferred_acceptance(a.cell, a.ids, a.part, a.seats, utility, a.net, a.seed, a.year)
-    overflow = campus == UNPLACED
-    return np.where(overflow, a.net.catchment[a.part, a.cell], campus).astype(np.int32), overflow
-
-
-def _place_overflow(a: Applicants, campus: np.ndarray, overflow: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """统筹安排: the bureau places overflow applicants at free seats nearby instead of crowding their
-    zoned campus.  Column by column of their choice sets (nearest first), an overflow applicant
-    whose column-k campus is within ``params.allocation_minutes``, not more rural than its home
-    cell, and has seats left after everyone admitted, is placed there; a campus takes such
-    applicants in the order of a lottery keyed by (seed, "choice", year, id, slot 250).  Who is
-    left stays overflow at the zoned campus."""
-    overflow = overflow.copy()
-    if not overflow.any() or a.params.allocation_minutes <= 0:
-        return campus, overflow
-    remaining = a.seats - np.bincount(campus[~overflow], minlength=len(a.seats))
-    order = np.argsort(a.net.choice_km[a.part, a.cell], axis=1, kind="stable")
-    cols = np.take_along_axis(a.net.choice[a.part, a.cell], order, axis=1)
-    minutes = np.take_along_axis(a.net.choice_min[a.part, a.cell], order, axis=1)
-    home = a.net.cell_locale[a.cell]
-    lottery = rng.uniform(a.seed, "choice", a.year, a.ids, slot=PLACEMENT_LOTTERY_SLOT)
-    for k in range(cols.shape[1]):
-        rows = np.flatnonzero(overflow)
-        if rows.size == 0:
-            break
-        target = cols[rows, k]
-        ok = (target >= 0) & (minutes[rows, k] <= a.params.allocation_minutes)
-        ok &= (a.net.campus_locale[np.maximum(target, 0)] <= home[rows]) | (home[rows] == RURAL_CODE)
-        ok &= remaining[np.maximum(target, 0)] > 0
-        rows, target = rows[ok], target[ok]
-        if rows.size == 0:
-            continue
-        taken = _rank_within(target, lottery[rows]) < remaining[target]
-        campus[rows[taken]] = target[taken]
-        overflow[rows[taken]] = False
-        remaining -= np.bincount(target[taken], minlength=len(remaining))
-    return campus, overflow
+def open_rule(a: Applicants) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Zoned, placement, then choice for the seats left (steps 1–3)."""
+    return choose(a, *place_overflow(a, *zoned(a)))
 
 
 ADMISSION_RULES: dict[str, AdmissionRule] = {"catchment": catchment_rule, "open": open_rule}
-"""Rules by the name used in ``Choice.admission``.  Grouping modes add their own (e.g. a group
-admitting as one school) by registering a function here."""
+"""Rules by the name used in ``Choice.admission``.  Grouping modes add their own (e.g. a district
+admitting by lottery over several schools) by registering a function here."""
 
 
-def admit(cell: np.ndarray, ses: np.ndarray, ids: np.ndarray, part: int, seats: np.ndarray,
-          reputation: np.ndarray, net: CompiledNetwork, boarding_free: np.ndarray | None, params: Choice,
-          seed: int, year: int, rule: AdmissionRule | None = None) -> Admission:
-    """Admit applicants for grade 1 (``part`` 0) or grade 7 (``part`` 1).
+def boarders(a: Applicants, campus: np.ndarray) -> np.ndarray:
+    """Applicants who board at ``campus``: admitted beyond ``boarding_minutes`` of it, and among the
+    first ``boarding_free[campus]`` such admits of their campus by a lottery keyed by (seed,
+    "choice", year, id, slot 200)."""
+    cols = a.net.choice[a.part, a.cell]
+    minutes = np.where(cols == campus[:, None], a.net.choice_min[a.part, a.cell], np.inf).min(axis=1)
+    far = minutes > a.params.boarding_minutes
+    boards = np.zeros(len(campus), dtype=bool)
+    if a.boarding_free is None or not far.any():
+        return boards
+    rows = np.flatnonzero(far)
+    lottery = rng.uniform(a.seed, "choice", a.year, a.ids[rows], slot=BOARDING_LOTTERY_SLOT)
+    boards[rows] = _rank_within(campus[rows], lottery) < a.boarding_free[campus[rows]]
+    return boards
 
-    ``cell``, ``ses``, ``ids``: per applicant; ``seats``: free seats per campus for the entry grade
-    this year (a closed campus has 0); ``reputation``: per campus; ``boarding_free``: free beds per
-    campus, or None to ignore boarding; ``rule``: the admission rule, by default
-    ``ADMISSION_RULES[params.admission]``.
 
-    Every applicant ends with exactly one campus.  Boarding: see :func:`_boarders`.
+def admit(a: Applicants, rule: AdmissionRule | None = None) -> Admission:
+    """Admit the applicants ``a`` by ``rule`` (default ``ADMISSION_RULES[a.params.admission]``).
+
+    Every applicant ends with exactly one campus; those admitted beyond ``boarding_minutes`` get a
+    free bed of their campus where there is one (:func:`boarders`).
     """
-    a = Applicants(cell=np.asarray(cell, dtype=np.int64), ses=np.asarray(ses, dtype=np.float64),
-                   ids=np.asarray(ids, dtype=np.int64), part=part, seats=np.asarray(seats, dtype=np.int64),
-                   reputation=np.asarray(reputation, dtype=np.float64), net=net, boarding_free=boarding_free,
-                   params=params, seed=seed, year=year)
-    catchment = net.catchment[part, a.cell]
-    if (catchment < 0).any():
-        raise ValueError(f"some applicants' cells have no campus teaching part {part}")
-    campus, overflow = (rule or ADMISSION_RULES[params.admission])(a)
-    campus, overflow = _place_overflow(a, campus, overflow)
-    minutes = np.where(net.choice[part, a.cell] == campus[:, None], net.choice_min[part, a.cell], np.inf).min(axis=1)
-    return Admission(campus=campus, overflow=overflow, chose_outside_catchment=campus != catchment,
-                     boards=_boarders(campus, minutes, a.ids, boarding_free, params, seed, year))
+    if (a.net.catchment[a.part, a.cell] < 0).any():
+        raise ValueError(f"some applicants' cells have no campus teaching part {a.part}")
+    campus, overflow, odds = (rule or ADMISSION_RULES[a.params.admission])(a)
+    return Admission(campus=campus, overflow=overflow, chose_outside_catchment=campus != a.net.catchment[a.part, a.cell],
+                     boards=boarders(a, campus), odds=odds)

@@ -1,24 +1,29 @@
 """Household moves at the start of a school year: rural families moving to a town for school
-(进城读书) and relocated families moving back (回流).
+(进城读书) and families of rural origin moving back (回流).
 
 Only the household's decision is made here; the engine applies it (sets the pupil's cell and the
-RELOCATED flag) and the pupil changes school at its next entry point, or when the caller re-admits
-it.  Each pupil decides alone: siblings are not modelled, so two children of one family may split.
+RELOCATED flag) and places the pupil at a school of its new home in the same grade (a transfer by
+the zoned rule).  Each pupil decides alone: siblings are not modelled, so two children of one
+family may split.
 
 Flight.  A pupil living in a rural cell moves to the nearest non-rural (urban or town) cell with
 yearly probability
 
-    p = min(0.5, flight_rate · exp(gap_elasticity · gap) + 0.5 · urbanisation_drift_pp / 100),
+    p = min(0.5, (flight_rate · exp(gap_elasticity · gap) + 0.5 · urbanisation_drift_pp / 100)
+                 · exp(β z − β² / 2)),
 
     gap = max(0, rep[catchment(part, destination)] − rep[catchment(part, home)]),
 
 so families move more where the town school is better than the village one, on top of a share of
 the general urbanisation drift (half the yearly rise of the urban share: pupils' families are a
-younger, more mobile part of the rural population than average; no estimate).  The cap keeps a
-single year from emptying a village.
+younger, more mobile part of the rural population than average; no estimate).  ``z`` is the
+family's SES relative to its cell's mean, in SDs within the cell, and ``β`` is ``ses_selection``:
+better-off families move first, while the factor ``exp(β z − β²/2)`` averages 1 over the cell, so
+the cell's overall rate is unchanged.  The cap keeps a single year from emptying a village.
 
-Backflow.  A relocated pupil (RELOCATED flag, living outside its origin cell, in a non-rural cell)
-returns to its origin cell with probability
+Backflow.  A pupil whose family lives away from its cell of origin (RELOCATED flag, in a non-rural
+cell; :func:`origin_pool` gives town pupils of rural origin at the start) returns to its origin
+cell with probability
 
     q = min(0.5, backflow_rate · exp(gap_elasticity · (rep_home − rep_here)))  if rep_home ≥ rep_here − 0.05
     q = 0                                                                        otherwise,
@@ -27,7 +32,7 @@ where rep_home and rep_here are the reputations of the catchment campuses (for t
 of the origin cell and of the current cell: families come back only once the village school is
 about as good as the town one (Huanggang saw 6,692 pupils return after a year of 教联体).
 
-Pre-school children move with their families at the same flight probability
+Pre-school children move with their families at the cell's flight probability
 (:func:`migrate_children`), so later cohorts enter school where their families now live.
 
 One uniform draw per pupil, keyed by (seed, "migration", year, id, slot 0), decides both (the two
@@ -45,7 +50,7 @@ from scipy.stats import binom
 from .. import rng
 from ..network import CompiledNetwork
 from ..scenario.dynamics import Migration
-from ..state import RELOCATED
+from ..state import RELOCATED, SES_SD_IN_CELL
 
 RURAL = 2
 """Locale code of rural cells and campuses (``models.LOCALES`` order: urban, town, rural)."""
@@ -94,16 +99,16 @@ def _flight(cell: np.ndarray, part: np.ndarray, reputation: np.ndarray, net: Com
 
 
 def migrate(*, cell: np.ndarray, origin_cell: np.ndarray, flags: np.ndarray, grade: np.ndarray, ids: np.ndarray,
-            reputation: np.ndarray, net: CompiledNetwork, params: Migration, urbanisation_drift_pp: float,
-            seed: int, year: int) -> Moves:
+            ses: np.ndarray, reputation: np.ndarray, net: CompiledNetwork, params: Migration,
+            urbanisation_drift_pp: float, cell_ses: np.ndarray, seed: int, year: int) -> Moves:
     """This year's moves (equations in the module docstring).
 
     Arguments are keyword-only: several are int arrays of the same length, and a positional
     mix-up (a locale code for a cell, a campus for a grade) would run silently.
 
-    ``cell``: current home cell; ``origin_cell``: home cell before any move of the run (the cell at
-    entry); ``flags``: student flag bits; ``grade``: 1–9, which picks the stage part (grades 7–9 look
-    at junior catchments); ``reputation``: per campus.
+    ``cell``: current home cell; ``origin_cell``: the family's cell of origin; ``flags``: student
+    flag bits; ``grade``: 1–9, which picks the stage part (grades 7–9 look at junior catchments);
+    ``ses``: family SES; ``cell_ses``: mean SES per cell; ``reputation``: per campus.
     """
     cell = np.asarray(cell, dtype=np.int64)
     origin_cell = np.asarray(origin_cell, dtype=np.int64)
@@ -112,7 +117,9 @@ def migrate(*, cell: np.ndarray, origin_cell: np.ndarray, flags: np.ndarray, gra
 
     draw = rng.uniform(seed, "migration", year, ids, slot=0)
     dest, p = _flight(cell, part, reputation, net, params, urbanisation_drift_pp)
-    moved = draw < p
+    beta = params.ses_selection
+    z = (np.asarray(ses, np.float64) - np.asarray(cell_ses, np.float64)[cell]) / SES_SD_IN_CELL
+    moved = draw < np.minimum(p * np.exp(beta * z - beta ** 2 / 2), MAX_YEARLY_PROBABILITY)
 
     away = np.flatnonzero(((np.asarray(flags) & RELOCATED) != 0) & (cell != origin_cell)
                           & (net.cell_locale[cell] != RURAL))  # only these can return
@@ -127,6 +134,47 @@ def migrate(*, cell: np.ndarray, origin_cell: np.ndarray, flags: np.ndarray, gra
 
     new_cell = np.where(moved, dest, np.where(returned, origin_cell, cell)).astype(np.int32)
     return Moves(new_cell=new_cell, moved_to_town=moved, returned=returned)
+
+
+def origin_pool(cell: np.ndarray, ids: np.ndarray, net: CompiledNetwork, rural_children: np.ndarray,
+                share: float, seed: int) -> np.ndarray:
+    """Cell of origin of pupils present at the start: a village cell for ``share`` of the pupils
+    living in non-rural cells (families who moved to town before the start, the pool that may flow
+    back), their own cell for everyone else.
+
+    Who is of rural origin, and from which village, are keyed draws (seed, "migration", 0, id,
+    slots 2 and 3).  The village is drawn in proportion to ``rural_children`` (children per cell,
+    0 for non-rural cells) among the villages whose nearest town cell is the pupil's cell, or among
+    all villages when none is.
+    """
+    cell = np.asarray(cell, dtype=np.int64)
+    origin = cell.copy()
+    weight = np.where(net.cell_locale == RURAL, np.asarray(rural_children, dtype=float), 0.0)
+    if weight.sum() <= 0 or share <= 0:
+        return origin.astype(np.int32)
+    rows = np.flatnonzero((net.cell_locale[cell] != RURAL)
+                          & (rng.uniform(seed, "migration", 0, ids, slot=2) < share))
+    # villages grouped by the town cell they move to (one segment each), then one segment of all
+    # villages for town cells that no village moves to; cumulative weights normalised within each
+    # segment and offset by the segment's number, so one searchsorted draws every pupil's village
+    villages = np.flatnonzero(weight > 0)
+    town = nearest_town_cell(net)[villages]
+    order = np.argsort(town, kind="stable")
+    members = np.r_[villages[order], villages]
+    segment = np.r_[town[order], np.full(len(villages), net.n_cells)]
+    starts = np.flatnonzero(np.r_[True, segment[1:] != segment[:-1]])
+    seg_id = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(segment)]))
+    cum = np.cumsum(weight[members])
+    cum -= np.repeat(np.r_[0.0, cum[starts[1:] - 1]], np.diff(np.r_[starts, len(segment)]))
+    total = np.repeat(cum[np.r_[starts[1:], len(segment)] - 1], np.diff(np.r_[starts, len(segment)]))
+    keys = seg_id + cum / total
+    of_town = np.full(net.n_cells + 1, len(starts) - 1)  # default: the segment of all villages
+    of_town[segment[starts[:-1]]] = np.arange(len(starts) - 1)
+    s = of_town[cell[rows]]
+    u = rng.uniform(seed, "migration", 0, ids[rows], slot=3)
+    pick = np.searchsorted(keys, s + u, side="right")
+    origin[rows] = members[np.minimum(pick, len(members) - 1)]
+    return origin.astype(np.int32)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,9 @@ from ..labels import LOCALE_LABEL, MODE_LABEL, ROLE_LABEL, STAGE_LABEL
 from ..scenario.models import LOCALES, MODES, STAGES
 from ..scenario.resolved import ResolvedScenario
 
-FONT_FAMILY = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
+FONT_FAMILY = ("Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, Hiragino Sans GB, "
+               "WenQuanYi Micro Hei, SimHei, sans-serif")
+"""Font stack with a CJK font on every common system, so Chinese renders with no web font."""
 
 LOCALE_COLOUR = {"urban": "#c0392b", "town": "#e67e22", "rural": "#27ae60"}
 STAGE_SYMBOL = {"primary": "circle", "junior": "square", "nine_year": "diamond"}
@@ -45,7 +47,7 @@ def _campus_hover(cid: str, a: dict) -> str:
     ])
 
 
-def _marker_sizes(pupils: np.ndarray, largest: float) -> np.ndarray:
+def marker_sizes(pupils: np.ndarray, largest: float) -> np.ndarray:
     """Marker diameters in px: area proportional to pupils, 5–28 px."""
     return 5.0 + 23.0 * np.sqrt(pupils / largest) if largest > 0 else np.full(len(pupils), 5.0)
 
@@ -65,7 +67,7 @@ def _campus_traces(graph: nx.MultiDiGraph) -> list[go.Scatter]:
                 x=[a["x_km"] for _, a in sel], y=[a["y_km"] for _, a in sel], mode="markers",
                 name=f"{LOCALE_LABEL[locale]} · {STAGE_LABEL[stage]}",
                 marker=dict(color=LOCALE_COLOUR[locale], symbol=STAGE_SYMBOL[stage],
-                            size=_marker_sizes(pupils, largest), line=dict(color="white", width=0.5)),
+                            size=marker_sizes(pupils, largest), line=dict(color="white", width=0.5)),
                 hovertext=[_campus_hover(n, a) for n, a in sel], hoverinfo="text"))
     return traces
 

@@ -1,5 +1,6 @@
-"""Checks that span several parts of a scenario: ids, and references between campuses, groups and
-policies.  Each failure is a located :class:`~sim.errors.Problem`; all are reported together."""
+"""Checks that span several parts of a scenario: ids, references between campuses, groups and
+policies, and one coordinate system for all places.  Each failure is a located
+:class:`~sim.errors.Problem`; all are reported together."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import difflib
 
 from ..errors import Problem, ScenarioError, dotted
 from ..yamlsource import Locations
-from .models import AddClassrooms, Campus, CloseCampus, FormGroup, OpenCampus, Scenario
+from .models import AddClassrooms, Campus, Cell, CloseCampus, FormGroup, OpenCampus, Policy, Scenario
 
 
 def _hint(name: str, known: set[str]) -> str:
@@ -28,12 +29,6 @@ def check_references(scn: Scenario, campuses: list[Campus], locs: Locations, fil
         if c.id in ids:
             add(("region", "campuses", i, "id"), "a campus id used once / 校区编号唯一", f"'{c.id}' again / 重复")
         ids.add(c.id)
-    with_xy = [c.id for c in campuses if c.x_km is not None]
-    with_ll = [c.id for c in campuses if c.lon is not None]
-    if with_xy and with_ll and len(with_xy) != len(campuses) and len(with_ll) != len(campuses):
-        add(("region", "campuses"), "one coordinate system for all campuses (x_km/y_km or lon/lat) / 统一坐标",
-            f"x_km/y_km on {with_xy[0]}, lon/lat on {with_ll[0]}")
-
     for i, p in enumerate(scn.policies):
         if isinstance(p, OpenCampus):
             if p.campus.id in ids:
@@ -60,15 +55,48 @@ def check_references(scn: Scenario, campuses: list[Campus], locs: Locations, fil
             elif cid in owner:
                 add(path, "each campus once in its group / 集团内不重复", f"'{cid}' twice / 重复")
             owner.setdefault(cid, g.id)
+    formed: set[str] = set()
     for i, p in enumerate(scn.policies):
         if isinstance(p, FormGroup) and p.group not in group_ids:
             add(("policies", i, "group"), "a group id under groups / 已定义的集团编号", f"'{p.group}'", _hint(p.group, group_ids))
+        elif isinstance(p, FormGroup) and p.group in formed:
+            add(("policies", i, "group"), "each group formed by at most one form_group / 每个集团至多一条 form_group",
+                f"'{p.group}' again / 重复")
+        if isinstance(p, FormGroup):
+            formed.add(p.group)
 
     if scn.demography.cells is not None:
+        stage_of = {c.id: c.stage for c in campuses}
+        stage_of.update({p.campus.id: p.campus.stage for p in scn.policies if isinstance(p, OpenCampus)})
         seen: set[str] = set()
         for i, cell in enumerate(scn.demography.cells):
             if cell.id in seen:
                 add(("demography", "cells", i, "id"), "a cell id used once / 网格编号唯一", f"'{cell.id}' again / 重复")
             seen.add(cell.id)
+            for field, teaches in (("zone_primary", ("primary", "nine_year")), ("zone_junior", ("junior", "nine_year"))):
+                zoned = getattr(cell, field)
+                if zoned is not None and stage_of.get(zoned) not in teaches:
+                    found = f"'{zoned}'" + (f" ({stage_of[zoned]})" if zoned in stage_of else "")
+                    add(("demography", "cells", i, field), f"a campus teaching those grades ({', '.join(teaches)}) / "
+                        "须为教授相应年级的校区", found, _hint(zoned, ids))
     if problems:
         raise ScenarioError(problems)
+
+
+def check_coordinates(campuses: list[Campus], cells: list[Cell] | None,
+                      policies: list[Policy] | tuple[Policy, ...], locs: Locations, file: str) -> None:
+    """Raise ScenarioError unless all places (campuses, those opened by policies, residential cells)
+    can be put on one plane: every one has x_km/y_km, or every one has lon/lat (positions in km
+    and positions in degrees cannot be mixed)."""
+    places = [(("region", "campuses", i), c) for i, c in enumerate(campuses)]
+    places += [(("policies", i, "campus"), p.campus) for i, p in enumerate(policies) if isinstance(p, OpenCampus)]
+    places += [(("demography", "cells", i), c) for i, c in enumerate(cells or [])]
+    xy_only = [path for path, c in places if c.lon is None]
+    ll_only = [path for path, c in places if c.x_km is None]
+    if xy_only and ll_only:
+        path = ll_only[0] if len(ll_only) <= len(xy_only) else xy_only[0]
+        where, line = locs.find(path, file)
+        raise ScenarioError([Problem(where, dotted(path), line,
+                                     "one coordinate system for all campuses and cells (x_km/y_km everywhere, or "
+                                     "lon/lat everywhere) / 统一坐标",
+                                     f"x_km/y_km only at {dotted(xy_only[0])}, lon/lat only at {dotted(ll_only[0])}")])

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..errors import Problem
 from .dynamics import Dynamics
 from .models import Campus, Cell, Costs, Demography, Group, Policy, Simulation, Teachers, Travel
 
@@ -39,6 +40,11 @@ class ResolvedScenario:
     policies: tuple[Policy, ...]
     costs: Costs = Costs()
     data: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    start_from_cells: bool = False
+    """The cells' children of school age are the pupils at the start, at their zoned campuses
+    (synthetic regions, whose cells and zones are built so); otherwise each campus's ``pupils`` are."""
+    warnings: tuple[Problem, ...] = field(default=(), repr=False, compare=False)
+    """Legal but suspicious settings, located (:mod:`sim.scenario.advisories`); printed, never fatal."""
 
     def campus_index(self) -> dict[str, int]:
         """Campus id -> position in :attr:`campuses`."""

@@ -19,13 +19,16 @@ Enrolment reproduces "城区挤、农村空": each campus's target is capacity �
 then the targets are scaled so that the pupils per stage match ``spec.pupils`` exactly (see
 :func:`_enrolment` for nine-year campuses, which count in both stages).
 
-Cells: one per urban campus, one per township seat, one per village.  The school-age children
-(ages 6–14) of a cell are the pupils of the campuses attached to it (each campus attaches to the
-nearest cell of its own locale; a nine-year campus's primary and junior parts go to ages 6–11 and
-12–14), so they sum to the county's pupils, stage by stage.  Seats and villages without a
-campus get a small population of their own (20–60 school-age children), taken from the nearest
-cell of their locale that has a campus: they are that campus's pupils living further out, so the
-children still sum to the pupils.
+Cells and zoning (划片) nest as a bureau draws them.  Every campus teaching primary grades has a
+home cell at its site whose children of primary ages are its pupils, zoned to it.  Each home cell of
+a primary-only campus is zoned for grades 7–9 to one junior-only campus (对口初中) not more rural than
+the cell, by a balanced nearest-first assignment (:func:`_assign_feeders`); a junior-only campus's
+pupils live in its feeder cells, in proportion to their cohorts, and its classrooms are sized to that
+catchment at the locale's crowding, so every catchment's demand matches its campus's seats at the
+start within the scenario's crowding.  A nine-year campus's home cell is zoned to it for both parts.
+Seats and villages without a campus get a cell of their own with a small population (20–60 school-age
+children) taken from the nearest home cell of their locale, zoned like it.  So the children of the
+cells sum to the county's pupils, stage by stage and grade by grade.
 """
 
 from __future__ import annotations
@@ -120,6 +123,10 @@ def synthesise_region(spec: SyntheticRegion, teachers: Teachers, demography: Dem
     capacity = [capacity_of(s, r) for r, s in zip(classrooms, stages)]
 
     by_grade = _enrolment(spec, rng, stages, locales, capacity, demography, start_year)
+    feeder_of, feeders = _assign_feeders(stages, locales, xy_km, by_grade)
+    by_grade = _share_junior_pupils(by_grade, feeders)
+    classrooms = _fit_classrooms(spec, rng, stages, locales, by_grade)
+    capacity = [capacity_of(s, r) for r, s in zip(classrooms, stages)]
     pupils = by_grade.sum(axis=1)
     districts = _districts(xy_km, spec.districts)
 
@@ -139,8 +146,9 @@ def synthesise_region(spec: SyntheticRegion, teachers: Teachers, demography: Dem
             equipment_value_yuan=float(resources["equipment_value_yuan"]),
             multimedia_classrooms=max(0, round(resources["multimedia_classrooms"])),
             quality=quality[i], reputation=quality[i],
+            boarding_places=_beds(spec, stages[i], locales[i], capacity[i]),
         ))
-    cells = _region_cells(rng, campuses, by_grade, seats, villages, demography, start_year)
+    cells = _region_cells(rng, campuses, by_grade, feeder_of, feeders, seats, villages, demography, start_year)
     return campuses, cells
 
 
@@ -148,7 +156,8 @@ def cells_per_campus(campuses: list[Campus], demography: Demography, start_year:
     """One residential cell per campus, for an explicit region given without cells.
 
     ``campuses`` must be resolved (position and ``pupils`` set).  Each cell sits at its campus, has
-    the campus's locale, id ``C_<campus id>`` and the locale's mean SES.  Its children of ages 6–14
+    the campus's locale, id ``C_<campus id>``, the locale's mean SES, and is zoned to its campus for
+    the grades the campus teaches (for the others, by the nearest rule).  Its children of ages 6–14
     are the campus's pupils split over the grades it teaches by birth-cohort weights (other
     school ages are 0); ages 0–5 are scaled by births from its youngest taught grade.
     """
@@ -161,6 +170,8 @@ def cells_per_campus(campuses: list[Campus], demography: Demography, start_year:
             locale=campus.locale,
             children=_children_by_age(grades, demography, start_year),
             ses=demography.ses_mean.of(campus.locale),
+            zone_primary=campus.id if campus.stage != "junior" else None,
+            zone_junior=campus.id if campus.stage != "primary" else None,
         ))
     return cells
 
@@ -258,6 +269,12 @@ def _enrolment(spec: SyntheticRegion, rng: np.random.Generator, stages: list[str
         pupils[nine] = _split(nine_total, target[nine])
     nine_grades = split_by_grade(stages, np.where(nine, pupils, 0), start_year, demography.births,
                                  demography.births_trend)
+    both_pure = all((stage_arr == s).any() for s in totals)
+    while both_pure and pupils[nine].sum() > 0 and (nine_grades[:, :6].sum() > totals["primary"]
+                                                    or nine_grades[:, 6:].sum() > totals["junior"]):
+        pupils[nine] = _split(int(pupils[nine].sum()) - 1, target[nine])  # each campus's split rounds
+        nine_grades = split_by_grade(stages, np.where(nine, pupils, 0), start_year, demography.births,
+                                     demography.births_trend)
     left = {"primary": totals["primary"] - int(nine_grades[:, :6].sum()),
             "junior": totals["junior"] - int(nine_grades[:, 6:].sum())}
     pure_stages = [s for s in totals if (stage_arr == s).any()]
@@ -318,49 +335,170 @@ def _children_by_age(by_grade: np.ndarray, demography: Demography, start_year: i
     return children.tolist()
 
 
-def _region_cells(rng: np.random.Generator, campuses: list[Campus], by_grade: list[np.ndarray], seats: np.ndarray,
-                  villages: np.ndarray, demography: Demography, start_year: int) -> list[Cell]:
-    """Residential cells of a synthetic region: one per urban campus, township seat and village.
+FEEDER_CANDIDATES = 16
+"""Nearest junior campuses a primary catchment is considered for (more only if none of them may take it)."""
 
-    Each campus's pupils by grade (``by_grade``, 9 ints per campus: its primary and junior parts
-    split over their grades, so each stage's ages sum to its pupils exactly) become school-age
-    children of the nearest cell of its locale; seat and village cells without a campus draw a
-    small population of their own out of the nearest cell that has one.
+
+def _assign_feeders(stages: list[str], locales: list[str], xy_km: np.ndarray, by_grade: np.ndarray
+                    ) -> tuple[np.ndarray, dict[int, list[int]]]:
+    """对口初中: the junior-only campus each primary-only campus's catchment is zoned to for grades 7–9.
+
+    Receivers are the junior-only campuses (the nine-year ones when there are none).  A feeder may go
+    to a receiver not more rural than itself (village children may go to a township or county-town
+    junior school; county-town children stay in the county town), nearest first, while the receiver's
+    intake so far is below its pupils per junior grade minus half the feeder's cohort, so catchments
+    balance; every receiver first gets its nearest allowed feeder when there are enough; a feeder
+    left over goes to the allowed receiver with most room.  Returns ``feeder_of`` (receiver per
+    campus, −1 for campuses that are not feeders) and ``feeders`` (receiver → its feeders).
     """
-    urban = [c for c in campuses if c.locale == "urban"]
-    points = {"urban": np.array([[c.x_km, c.y_km] for c in urban]).reshape(-1, 2), "town": seats, "rural": villages}
-    school_age = {l: np.zeros((len(points[l]), 9), dtype=int) for l in LOCALES}
-    attached = {l: np.zeros(len(points[l]), dtype=bool) for l in LOCALES}
-    campus_locale = np.array([c.locale for c in campuses])
+    stage = np.array(stages)
+    rank = np.array([LOCALES.index(l) for l in locales])
+    feeders_idx = np.flatnonzero(stage == "primary")
+    receivers = np.flatnonzero(stage == "junior")
+    if receivers.size == 0:
+        receivers = np.flatnonzero(stage == "nine_year")
+    feeder_of = np.full(len(stages), -1, dtype=np.int64)
+    feeders: dict[int, list[int]] = {int(j): [] for j in receivers}
+    if feeders_idx.size == 0 or receivers.size == 0:
+        return feeder_of, feeders
+    cohort = by_grade[feeders_idx, :6].sum(axis=1) / 6.0
+    room = by_grade[receivers, 6:].sum(axis=1) / 3.0
+    f_xy, r_xy = xy_km[feeders_idx], xy_km[receivers]
+    allowed_rank = rank[receivers]
+
+    def allowed(f: np.ndarray, r: np.ndarray) -> np.ndarray:
+        ok = allowed_rank[r] <= rank[feeders_idx][f]
+        return ok | ~(allowed_rank.min() <= rank[feeders_idx][f])  # none urban enough: any will do
+
+    # candidate pairs: each feeder's FEEDER_CANDIDATES nearest receivers it may go to (all of them
+    # for a feeder with none allowed among its nearest)
+    k = min(FEEDER_CANDIDATES, receivers.size)
+    dist, near = cKDTree(r_xy).query(f_xy, k=k)
+    dist, near = np.asarray(dist).reshape(len(f_xy), k), np.asarray(near).reshape(len(f_xy), k)
+    pair_f, pair_r = np.repeat(np.arange(len(f_xy)), k), near.ravel()
+    ok = allowed(pair_f, pair_r)
+    lonely = np.setdiff1d(np.arange(len(f_xy)), pair_f[ok])
+    pair_f = np.r_[pair_f[ok], np.repeat(lonely, receivers.size)]
+    pair_r = np.r_[pair_r[ok], np.tile(np.arange(receivers.size), len(lonely))]
+    keep = allowed(pair_f, pair_r)
+    pair_f, pair_r = pair_f[keep], pair_r[keep]
+    pair_d = np.hypot(*(f_xy[pair_f] - r_xy[pair_r]).T)
+
+    def take(f: int, r: int) -> None:
+        feeder_of[feeders_idx[f]] = receivers[r]
+        feeders[int(receivers[r])].append(int(feeders_idx[f]))
+        room[r] -= cohort[f]
+
+    free = np.ones(len(f_xy), dtype=bool)
+    by_distance = np.argsort(pair_d, kind="stable")
+    if feeders_idx.size >= receivers.size:
+        first = {}
+        for i in by_distance:  # each receiver's nearest candidate feeder, in distance order
+            first.setdefault(int(pair_r[i]), []).append(int(pair_f[i]))
+        for r in np.argsort(-room, kind="stable"):
+            f = next((f for f in first.get(int(r), []) if free[f]), None)
+            if f is not None:
+                take(f, int(r))
+                free[f] = False
+    for i in by_distance:
+        f, r = int(pair_f[i]), int(pair_r[i])
+        if free[f] and room[r] >= cohort[f] / 2:
+            take(f, r)
+            free[f] = False
+    for f in np.flatnonzero(free):
+        options = pair_r[pair_f == f]
+        take(int(f), int(options[np.argmax(room[options])]))
+    for r in feeders:
+        feeders[r].sort()
+    return feeder_of, feeders
+
+
+def _share_junior_pupils(by_grade: np.ndarray, feeders: dict[int, list[int]]) -> np.ndarray:
+    """Junior pupils of the receivers sized to their catchments: the junior pupils they hold between
+    them (a nine-year receiver's own primary pupils aside) are shared out in proportion to their
+    feeders' cohorts, grade by grade (exact totals).  Receivers without feeders keep theirs."""
+    by_grade = by_grade.copy()
+    fed = [r for r, fs in feeders.items() if fs]
+    if fed:
+        weight = np.array([by_grade[feeders[r], :6].sum() for r in fed], dtype=float)
+        for g in range(6, 9):
+            by_grade[fed, g] = _split(int(by_grade[fed, g].sum()), weight)
+    return by_grade
+
+
+def _fit_classrooms(spec: SyntheticRegion, rng: np.random.Generator, stages: list[str], locales: list[str],
+                    by_grade: np.ndarray) -> list[int]:
+    """Classrooms per campus: enough for every grade's pupils in classes of the standard size × the
+    locale's crowding × lognormal noise (SD ``NOISE_SD``), at least ``MIN_CLASSROOMS``.  Counting
+    classes grade by grade keeps a campus from starting with large classes only because its
+    classrooms do not divide evenly over its grades; the noise lets some campuses start fuller
+    than others."""
+    std = np.array([STANDARD_CLASS_SIZE["primary"]] * 6 + [STANDARD_CLASS_SIZE["junior"]] * 3, dtype=float)
+    fill = np.array([spec.crowding.of(l) for l in locales]) * rng.lognormal(0.0, NOISE_SD, len(stages))
+    classes = np.ceil(by_grade / (std[None, :] * np.maximum(fill, 1e-9)[:, None]))
+    return np.maximum(classes.sum(axis=1), MIN_CLASSROOMS).astype(int).tolist()
+
+
+def _beds(spec: SyntheticRegion, stage: str, locale: str, capacity: int) -> int:
+    """Boarding places of a campus: the locale's ``boarding_share`` of its junior seats."""
+    junior_seats = capacity if stage == "junior" else capacity / 3 if stage == "nine_year" else 0
+    return int(round(spec.boarding_share.of(locale) * junior_seats))
+
+
+def _region_cells(rng: np.random.Generator, campuses: list[Campus], by_grade: np.ndarray, feeder_of: np.ndarray,
+                  feeders: dict[int, list[int]], seats: np.ndarray, villages: np.ndarray, demography: Demography,
+                  start_year: int) -> list[Cell]:
+    """Residential cells of a synthetic region, zoned (see the module docstring).
+
+    School-age children (9 ints per cell, grade g = age g + 5): a home cell holds its campus's
+    primary pupils by grade and, for a feeder, its share of its receiver's junior pupils in each
+    grade (in proportion to the feeders' primary pupils); a nine-year campus's home cell holds all its
+    pupils.  A receiver without feeders gets a home cell of its own.  Settlements without a campus
+    draw a small population out of the nearest home cell of their locale.
+    """
+    n = len(campuses)
+    stage = np.array([c.stage for c in campuses], dtype=object)
+    teaches_primary = stage != "junior"
+    school = np.where((stage == "nine_year")[:, None] | (np.arange(9) < 6)[None, :], by_grade, 0).astype(np.int64)
+    school[stage == "junior"] = 0
+    for r, fs in feeders.items():
+        if fs:
+            weight = by_grade[fs, :6].sum(axis=1).astype(float)
+            own = by_grade[r, 6:] if stage[r] == "junior" else by_grade[r, 6:] - school[r, 6:]
+            for g in range(3):
+                school[fs, 6 + g] += _split(int(own[g]), weight)
+        elif stage[r] == "junior":  # no feeders: its pupils live in a cell of its own
+            school[r] = by_grade[r]
+    homes = [i for i in range(n) if teaches_primary[i] or (stage[i] == "junior" and not feeders.get(i))]
+    ids = [c.id for c in campuses]
+    zone = {i: (ids[i] if teaches_primary[i] else None,
+                ids[i] if campuses[i].stage != "primary" else (ids[feeder_of[i]] if feeder_of[i] >= 0 else None))
+            for i in homes}
+    rows = [dict(id=f"C{ids[i]}", x=campuses[i].x_km, y=campuses[i].y_km, locale=campuses[i].locale,
+                 school=school[i], zone=zone[i]) for i in homes]
     campus_xy = np.array([[c.x_km, c.y_km] for c in campuses], dtype=float).reshape(-1, 2)
-    for locale in LOCALES:
-        rows = np.flatnonzero(campus_locale == locale)
-        if rows.size == 0:
-            continue
-        nearest = _nearest_point(points[locale], campus_xy[rows])
-        np.add.at(school_age[locale], nearest, np.asarray(by_grade)[rows])
-        attached[locale][nearest] = True
     nine = grade_weights("nine_year", start_year, demography.births, demography.births_trend)
-    for locale in LOCALES:  # cells without a campus: their children are pupils of the nearest attached cell
-        home = np.flatnonzero(attached[locale])
-        lone = np.flatnonzero(~attached[locale])
-        nearest_home = home[_nearest_point(points[locale][home], points[locale][lone])] if home.size else lone
-        for j, k in zip(lone, nearest_home):
-            school = _split(int(rng.integers(UNSCHOOLED_CELL_CHILDREN[0], UNSCHOOLED_CELL_CHILDREN[1] + 1)), nine)
-            if home.size:
-                school = np.minimum(school, school_age[locale][k])
-                school_age[locale][k] -= school
-            school_age[locale][j] = school
-    cells = []
-    for locale in LOCALES:
-        width = max(2, len(str(len(points[locale]))))
-        for j, (x, y) in enumerate(points[locale]):
-            cells.append(Cell(
-                id=f"C{LOCALE_LETTER[locale]}{j + 1:0{width}d}", x_km=float(x), y_km=float(y), locale=locale,
-                children=_children_by_age(school_age[locale][j], demography, start_year),
-                ses=demography.ses_mean.of(locale) + float(rng.normal(0.0, SES_NOISE_SD)),
-            ))
-    return cells
+    hamlets = 0
+    for locale, points in (("town", seats), ("rural", villages)):
+        home_here = [k for k, r in enumerate(rows) if r["locale"] == locale]
+        if not home_here:
+            continue
+        settled = _nearest_point(points, campus_xy[[i for i in homes if campuses[i].locale == locale]])
+        lone = np.setdiff1d(np.arange(len(points)), settled)
+        donors = _nearest_point(np.array([[rows[k]["x"], rows[k]["y"]] for k in home_here]), points[lone])
+        for j, d in zip(lone, donors):
+            donor = rows[home_here[int(d)]]
+            draw = _split(int(rng.integers(UNSCHOOLED_CELL_CHILDREN[0], UNSCHOOLED_CELL_CHILDREN[1] + 1)), nine)
+            take = np.minimum(draw, donor["school"])
+            donor["school"] = donor["school"] - take
+            hamlets += 1
+            rows.append(dict(id=f"H{LOCALE_LETTER[locale]}{hamlets:03d}", x=float(points[j, 0]), y=float(points[j, 1]),
+                             locale=locale, school=take, zone=donor["zone"]))
+    return [Cell(id=r["id"], x_km=float(r["x"]), y_km=float(r["y"]), locale=r["locale"],
+                 children=_children_by_age(r["school"], demography, start_year),
+                 ses=demography.ses_mean.of(r["locale"]) + float(rng.normal(0.0, SES_NOISE_SD)),
+                 zone_primary=r["zone"][0], zone_junior=r["zone"][1])
+            for r in rows]
 
 
 NEAREST_CANDIDATES = 8

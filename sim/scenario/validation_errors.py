@@ -32,11 +32,15 @@ def _members(tp: Any) -> list[Any]:
     return [tp]
 
 
+TAGS = ("action", "mode")
+"""Fields that tag the members of the language's discriminated unions (policies, groups)."""
+
+
 def _tagged(member: Any, tag: str) -> bool:
     if not (isinstance(member, type) and issubclass(member, BaseModel)):
         return False
-    field = member.model_fields.get("action")
-    return field is not None and tag in typing.get_args(_unwrap(field.annotation))
+    fields = (member.model_fields.get(key) for key in TAGS)
+    return any(f is not None and tag in typing.get_args(_unwrap(f.annotation)) for f in fields)
 
 
 def known_fields(root: type[BaseModel], loc: tuple) -> list[str]:
@@ -66,8 +70,10 @@ def known_fields(root: type[BaseModel], loc: tuple) -> list[str]:
     return list(models[0].model_fields) if models else []
 
 
-def data_path(data: Any, loc: tuple) -> tuple:
-    """The part of pydantic's ``loc`` that names real keys and indices of ``data``."""
+def data_path(data: Any, loc: tuple, keys_may_be_absent: bool = True) -> tuple:
+    """The part of pydantic's ``loc`` that names real keys and indices of ``data``; the last part
+    of ``loc`` is kept even when absent from ``data`` (a missing or unknown key) if
+    ``keys_may_be_absent``, else dropped (a union's tag)."""
     out: list = []
     node = data
     for part in loc:
@@ -77,11 +83,32 @@ def data_path(data: Any, loc: tuple) -> tuple:
         elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
             out.append(part)
             node = node[part]
-        elif isinstance(node, dict) and isinstance(part, str) and loc and part == loc[-1]:
+        elif keys_may_be_absent and isinstance(node, dict) and isinstance(part, str) and loc and part == loc[-1]:
             out.append(part)  # a missing or unknown key: name it, locate it at its parent
             node = None
         # otherwise: a union tag or a validator's pseudo-location; skip it
     return tuple(out)
+
+
+CHINESE = {
+    "greater_than": "超出允许范围", "greater_than_equal": "超出允许范围", "less_than": "超出允许范围",
+    "less_than_equal": "超出允许范围", "int_parsing": "应为整数", "int_type": "应为整数", "int_from_float": "应为整数",
+    "float_parsing": "应为数值", "float_type": "应为数值", "finite_number": "应为有限数值", "literal_error": "应为所列值之一",
+    "string_type": "应为文本", "string_too_long": "文本过长", "string_too_short": "文本过短", "too_long": "条目过多",
+    "too_short": "条目过少", "bool_parsing": "应为 true 或 false", "bool_type": "应为 true 或 false",
+    "union_tag_invalid": "未知的类型", "string_pattern_mismatch": "格式不符",
+}
+"""Chinese beside pydantic's English messages for the common kinds of error (bilingual output)."""
+
+
+def _follow(node: Any, at: tuple) -> Any:
+    """The value at ``at`` inside ``node`` (keys and indices), or None when it is not there."""
+    for part in at:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
 
 
 def _show(value: Any) -> str:
@@ -96,10 +123,10 @@ def problems_from_validation(
     """One Problem per pydantic error, located in the YAML (or CSV) the data came from."""
     problems = []
     for err in exc.errors(include_url=False):
-        loc = tuple(err["loc"])
-        path = data_path(data, loc)
-        file, line = locs.find(loc_prefix + path, default_file)
+        loc = tuple(err["loc"]) + tuple((err.get("ctx") or {}).get("at", ()))  # a model check naming its key
         kind = err["type"]
+        path = data_path(data, loc, keys_may_be_absent=kind in ("missing", "extra_forbidden"))
+        file, line = locs.find(loc_prefix + path, default_file)
         msg = err["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
         hint = ""
         if kind == "missing":
@@ -115,8 +142,10 @@ def problems_from_validation(
         elif kind == "list_type":
             expected, found = "a list (- item) / 列表", f"{type(err['input']).__name__} {_show(err['input'])}"
         else:
-            expected, found = msg, _show(err.get("input"))
+            expected, found = msg + (f" / {CHINESE[kind]}" if kind in CHINESE else ""), _show(err.get("input"))
             if kind == "value_error":
                 found = ""
+            elif "at" in (err.get("ctx") or {}):
+                found = _show(_follow(err.get("input"), err["ctx"]["at"]))
         problems.append(Problem(file, dotted(loc_prefix + path), line, expected, found, hint))
-    return problems
+    return list(dict.fromkeys(problems))  # a scalar shorthand's three locales fail alike: say it once

@@ -1,0 +1,49 @@
+"""Ctrl-C and SIGTERM as one exception the command line can report in its own words.
+
+Python turns Ctrl-C into ``KeyboardInterrupt``, which click reports as an English-only "Aborted!"
+with exit code 1, and SIGTERM kills the process outright, leaving no chance to stop worker
+processes.  Inside :func:`signals_interrupt`, both raise :class:`Interrupted` instead (a
+``BaseException`` that click lets through), so that batches stop their workers on the way out and
+:func:`sim.cli.main` prints the bilingual message and exits with the shell's conventional code:
+130 after Ctrl-C (SIGINT), 143 after SIGTERM.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+class Interrupted(BaseException):
+    """The process received ``signum`` (SIGINT or SIGTERM) and should stop."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+    @property
+    def exit_code(self) -> int:
+        """128 + the signal number: 130 for SIGINT, 143 for SIGTERM."""
+        return 128 + self.signum
+
+
+def _raise(signum: int, frame: object) -> None:
+    raise Interrupted(signum)
+
+
+@contextmanager
+def signals_interrupt() -> Iterator[None]:
+    """While inside, SIGINT and SIGTERM raise :class:`Interrupted` (main thread only; elsewhere a no-op)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.signal(sig, _raise) for sig in SIGNALS}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
