@@ -472,14 +472,16 @@ class Simulation:
         s = self.state.students
         enrol = self._enrolment()
         rule = enrolment.ADMISSION_RULES[self.scn.dynamics.choice.admission]
-        for mode, ctx in self._contexts():
+        contexts = list(self._contexts())
+        for mode, ctx in contexts:
             rule = mode.admission(ctx, rule)
+        zones = [self._zones(part, contexts) for part in (0, 1)]
         for grade in range(1, 10):
             unplaced = (s.campus == progression.UNPLACED) & (s.grade == grade)
             if grade in (1, 7):
                 rows = np.flatnonzero(unplaced)
                 if rows.size:
-                    adm = self._place(rows, grade, enrol, rule)
+                    adm = self._place(rows, grade, enrol, rule, zones[int(grade >= 7)])
                     np.add.at(self._year_flows["outside"], adm.campus[adm.chose_outside_catchment], 1)
                     self._flow_pairs("student", "entry" if grade == 1 else "junior_entry", s.cell[rows], adm.campus,
                                      "cell", "campus")
@@ -488,6 +490,15 @@ class Simulation:
             if rows.size:
                 adm = self._place(rows, grade, enrol, enrolment.catchment_rule)
                 self._flow_pairs("student", "transfer", transfer_from[rows], adm.campus, "campus", "campus")
+
+    def _zones(self, part: int, contexts: list) -> np.ndarray | None:
+        """The campuses each cell's entrants of ``part`` are zoned to this year (the modes'
+        ``zones`` hooks, from the one-column catchment), or None when no mode changes them."""
+        catchment = self.choice_net.catchment[part][:, None].astype(np.int64)
+        zones = catchment
+        for mode, ctx in contexts:
+            zones = mode.zones(ctx, part, zones)
+        return None if zones is catchment else zones
 
     def _displace_from_closed(self) -> None:
         s = self.state.students
@@ -501,15 +512,16 @@ class Simulation:
                     adm = self._place(rows, grade, enrol, enrolment.catchment_rule)
                     self._flow_pairs("student", "closure", old, adm.campus, "campus", "campus")
 
-    def _applicants(self, rows: np.ndarray, grade: int, enrol: np.ndarray) -> enrolment.Applicants:
+    def _applicants(self, rows: np.ndarray, grade: int, enrol: np.ndarray,
+                    zones: np.ndarray | None = None) -> enrolment.Applicants:
         """Pupils ``rows`` applying for places in ``grade`` at campuses already holding ``enrol``
-        (campus × grade)."""
+        (campus × grade), zoned by ``zones`` (cells × m; None: the catchment)."""
         s, st, part = self.state.students, self.state, int(grade >= 7)
         return enrolment.Applicants(
             cell=s.cell[rows].astype(np.int64), ses=s.ses[rows].astype(np.float64), ids=s.id[rows], part=part,
             seats=self._free_places(enrol, grade), reputation=st.reputation, net=self.choice_net,
             boarding_free=self._free_beds(), odds=st.odds[part], params=self.scn.dynamics.choice, seed=self.seed,
-            year=self.year)
+            year=self.year, zones=zones)
 
     def _free_places(self, enrol: np.ndarray, grade: int) -> np.ndarray:
         """Free places per open campus in ``grade``, given ``enrol`` (campus × grade): up to its
@@ -524,12 +536,13 @@ class Simulation:
         return np.maximum(np.minimum(in_rooms, self._grade_capacity() - enrol[:, g]), 0) * self.state.open
 
     def _place(self, rows: np.ndarray, grade: int, enrol: np.ndarray,
-               rule: enrolment.AdmissionRule | None = None) -> enrolment.Admission:
+               rule: enrolment.AdmissionRule | None = None, zones: np.ndarray | None = None) -> enrolment.Admission:
         """Admit pupils ``rows`` into ``grade`` at open campuses' free seats by ``rule`` (default: the
-        scenario's); count them in ``enrol`` (campus × grade, updated in place), their overflow in
-        this year's record, and the admission chances choosers met in the state."""
+        scenario's) from their ``zones`` (default: the catchment); count them in ``enrol`` (campus ×
+        grade, updated in place), their overflow in this year's record, and the admission chances
+        choosers met in the state."""
         st = self.state
-        a = self._applicants(rows, grade, enrol)
+        a = self._applicants(rows, grade, enrol, zones)
         adm = enrolment.admit(a, rule)
         if adm.odds is not None and grade in (1, 7):
             st.odds[a.part] = adm.odds
@@ -639,13 +652,16 @@ class Simulation:
                                                      self.scn.dynamics.reputation.lag)
 
     def _staff(self) -> None:
-        """September staffing: posts from this year's classes and pupils (编制); surplus teachers moved
+        """September staffing: posts from this year's classes and pupils (编制); a group's pooled
+        teachers deployed to its vacancies (the modes' ``pool``); surplus teachers moved
         to vacancies nearest first (调剂); village teachers selected for town posts (选调进城);
         recruitment, every class getting a teacher; substitutes (代课) for the posts still vacant."""
         st, params = self.state, self.scn.dynamics.teachers
         self.posts, classes = self._needed_posts(), self.classes.sum(1)
         for mode, ctx in self._contexts():
             self.posts = mode.posts(ctx, self.posts)
+        for mode, ctx in self._contexts():
+            self._record_moves(mode.pool(ctx, self.posts))
         self._post_history = (self._post_history + [self.posts])[-staffing.STAFFING_MEMORY:]
         st.teachers, moves = staffing.reallocate(st.teachers, self.posts, self.campus_xy, self.net.campus_stage,
                                                  params, self.year, kept=np.max(self._post_history, axis=0))
@@ -756,12 +772,16 @@ class Simulation:
         return self._capacity() // np.maximum(grades, 1)
 
     def _resource_ratio(self) -> np.ndarray:
-        """Mean over the physical resources of (campus resource ÷ per-pupil standard × its pupils)."""
+        """Mean over the physical resources of (resources the campus's pupils learn with ÷ per-pupil
+        standard × its pupils): the campus's own, or what the modes' ``facilities`` hooks share."""
         enrol = self._enrolment()
         prim, jun = enrol[:, :6].sum(1), enrol[:, 6:].sum(1)
         std = np.array([[RESOURCE_STANDARDS[k]["primary"], RESOURCE_STANDARDS[k]["junior"]] for k in RESOURCE_KEYS])
         need = prim[:, None] * std[:, 0] + jun[:, None] * std[:, 1]
-        return np.where(need > 0, self.state.resources / np.maximum(need, 1e-9), 1.0).mean(axis=1)
+        usable = self.state.resources
+        for mode, ctx in self._contexts():
+            usable = mode.facilities(ctx, usable, prim + jun)
+        return np.where(need > 0, usable / np.maximum(need, 1e-9), 1.0).mean(axis=1)
 
     def _felt_skill(self) -> tuple[np.ndarray, np.ndarray]:
         """Per campus, the pupil-weighted mean and SD (ddof 0) of the teacher value added its pupils'

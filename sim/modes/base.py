@@ -80,13 +80,27 @@ class GroupingMode:
         policy's year): set up what forming does (management team, brand, zoning …).
     ``dissolve(ctx) -> bool array | None`` [34]
         each later policy week, for the groups formed before: which of them dissolve now.
+    ``zones(ctx, part, zones) -> zones`` [35, September]
+        the campuses each cell's entrants (part 0: grade 1, part 1: grade 7) are zoned to this year,
+        (cells × m) campus indices padded with −1, column 0 the campus that guarantees a place;
+        given as the one-column catchment (or an earlier mode's zones); return them changed (a
+        multi-school zone, 多校划片, whose places go by lottery; a rotated catchment, 滚动划片)
+        or as given (:func:`sim.processes.enrolment.zoned`).
     ``admission(ctx, rule) -> rule`` [35, September]
         the admission rule of entrants (grade 1) and grade-7 movers this year; return ``rule``
-        or a rule wrapping it (e.g. a group's shared zoning).
+        or a rule wrapping it (e.g. families' travel times shortened by a school bus).
     ``posts(ctx, posts) -> posts`` [35, staffing]
         posts (编制) per campus before 调剂 and hiring; return them changed or as given.
+    ``pool(ctx, posts) -> Moves | None`` [35, staffing, after ``posts``, before 调剂 and hiring]
+        move teachers to the group's vacancies before they are left to the county's 调剂, to
+        hiring and to substitutes (pooled 编制: a consortium deploys its teachers by need).
     ``deploy(ctx) -> Moves | None`` [35, after hiring, before teachers are assigned to classes]
         move teachers in ``ctx.state.teachers`` (e.g. hub staff seeded at a branch campus).
+    ``facilities(ctx, resources, pupils) -> resources`` [55 and 75, each half-year's learning]
+        the physical resources (campus × resource, the units of ``ctx.state.resources``) each
+        campus's pupils learn with, given the campus's own and its ``pupils``; return them changed
+        (facilities shared across a district) or as given.  The official per-school indicators keep
+        ``ctx.state.resources``.
     ``learning(ctx, class_skill, class_campus) -> class_skill`` [35, after assignment]
         the value added each class's pupils get this year (synchronous classes, shared lesson
         plans); ``class_campus[k]`` is class k's campus.
@@ -124,11 +138,20 @@ class GroupingMode:
     def dissolve(self, ctx: Context) -> np.ndarray | None:
         return None
 
+    def zones(self, ctx: Context, part: int, zones: np.ndarray) -> np.ndarray:
+        return zones
+
     def admission(self, ctx: Context, rule: "AdmissionRule") -> "AdmissionRule":
         return rule
 
     def posts(self, ctx: Context, posts: np.ndarray) -> np.ndarray:
         return posts
+
+    def pool(self, ctx: Context, posts: np.ndarray) -> Moves | None:
+        return None
+
+    def facilities(self, ctx: Context, resources: np.ndarray, pupils: np.ndarray) -> np.ndarray:
+        return resources
 
     def deploy(self, ctx: Context) -> Moves | None:
         return None

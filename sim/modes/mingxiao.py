@@ -31,35 +31,13 @@ record / costs     management quality, brand, mentees, dilution; exchange allowa
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, replace
-
 import numpy as np
 
 from ..processes import exchange, partnership, reputation
 from ..rng import BORN_KEY_BITS
 from ..scenario.mingxiao import MingxiaoParams
 from .base import Context, GroupingMode, Moves, register
-
-
-@dataclass(frozen=True)
-class _Part:
-    """The active groups of the mode that share one parameter set, as per-campus arrays."""
-
-    params: MingxiaoParams
-    groups: np.ndarray   # group indices
-    hub_of: np.ndarray   # per campus: hub of the group it is a member of, −1 otherwise
-    in_part: np.ndarray  # per campus: hub or member of one of ``groups``
-
-
-def _concat(moves: list[Moves], flow: str) -> Moves | None:
-    """One :class:`Moves` of ``flow`` from several (None when nobody moved)."""
-    moves = [m for m in moves if m is not None and len(m.origin)]
-    if not moves:
-        return None
-    backbone = [m.backbone for m in moves]
-    return Moves(np.concatenate([m.origin for m in moves]), np.concatenate([m.destination for m in moves]), flow,
-                 None if any(b is None for b in backbone) else np.concatenate(backbone))
+from .parts import Part, Parts, concat, exchange_layout, exchange_moves, years_in_group
 
 
 @register
@@ -74,53 +52,9 @@ class Mingxiao(GroupingMode):
         self._formed: dict[int, int] = {}       # group → simulated year it formed
         self._mq_start: np.ndarray | None = None  # management quality before any group formed
         self._branches: set[int] = set()        # 名校+新校 members not open yet: seeded when they open
-        self._by_groups: dict[tuple[int, ...], list[_Part]] = {}  # active groups → their parts
+        self._parts = Parts()
 
     # -- helpers ---------------------------------------------------------------------------
-
-    def _parts(self, ctx: Context) -> list[_Part]:
-        """The groups of ``ctx`` by parameter set (most scenarios have one), remembered per set of
-        active groups (the network's group structure does not change during a run)."""
-        key = tuple(ctx.groups.tolist())
-        if key not in self._by_groups:
-            self._by_groups[key] = list(self._split(ctx))
-        return self._by_groups[key]
-
-    @staticmethod
-    def _split(ctx: Context) -> Iterator[_Part]:
-        sets: list[tuple[MingxiaoParams, list[int]]] = []
-        for g, p in zip(ctx.groups.tolist(), ctx.params):
-            for q, gs in sets:
-                if q == p:
-                    gs.append(g)
-                    break
-            else:
-                sets.append((p, [g]))
-        net = ctx.net
-        for p, gs in sets:
-            active = np.zeros(len(net.group_hub), bool)
-            active[gs] = True
-            hub_of = partnership.member_hub(net.campus_group, net.campus_role, net.group_hub, active)
-            in_part = np.isin(net.campus_group, gs)
-            yield _Part(p, np.array(gs), hub_of, in_part)
-
-    def _years_in_group(self, ctx: Context) -> np.ndarray:
-        """Per campus, years since its group formed (0 in the year it forms)."""
-        formed = np.full(len(ctx.net.group_hub) + 1, ctx.year)
-        for g, year in self._formed.items():
-            formed[g] = year
-        return ctx.year - formed[ctx.net.campus_group]
-
-    @staticmethod
-    def _layout(ctx: Context, part: _Part) -> exchange.GroupLayout:
-        """The part's groups for the exchange rules, without closed campuses (a branch not open
-        yet neither sends nor receives teachers)."""
-        formed = np.zeros(len(ctx.net.group_hub), bool)
-        formed[part.groups] = True
-        layout = exchange.GroupLayout.of(ctx.net, formed)
-        closed = ~ctx.state.open
-        return replace(layout, campus_group=np.where(closed, -1, layout.campus_group),
-                       campus_role=np.where(closed, 0, layout.campus_role).astype(np.int8))
 
     def _management(self, ctx: Context, params: MingxiaoParams) -> tuple[np.ndarray, np.ndarray]:
         """Per campus, (pupils' yearly gain SD, extra share of teachers' growth) from the management
@@ -152,14 +86,14 @@ class Mingxiao(GroupingMode):
         for part in self._parts(ctx):
             t = st.teachers
             hired = (t.id >> BORN_KEY_BITS) == ctx.year
-            t, posted = exchange.post_new_hires_at_hub(t, hired, self._layout(ctx, part), part.params.exchange, ctx.year)
+            t, posted = exchange.post_new_hires_at_hub(t, hired, exchange_layout(ctx, part), part.params.exchange, ctx.year)
             moves.append(Moves(st.teachers.campus[posted].astype(np.int64), t.campus[posted].astype(np.int64)))
             st.teachers = t
             if part.params.variant == "xinxiao":
                 moves.append(self._open_branches(ctx, part))
-        return _concat(moves, "deployment")
+        return concat(moves, "deployment")
 
-    def _open_branches(self, ctx: Context, part: _Part) -> Moves | None:
+    def _open_branches(self, ctx: Context, part: Part) -> Moves | None:
         """名校+新校: each member campus that was not open when its group formed gets, in the year it
         opens, hub teachers (post and quota), as many of its own teachers (this year's recruits first)
         going to the hub in their place,
@@ -190,7 +124,7 @@ class Mingxiao(GroupingMode):
             return None
         return Moves(np.concatenate(out[0::2]).astype(np.int64), np.concatenate(out[1::2]).astype(np.int64))
 
-    def _gain_terms(self, ctx: Context, part: _Part) -> tuple[np.ndarray, np.ndarray]:
+    def _gain_terms(self, ctx: Context, part: Part) -> tuple[np.ndarray, np.ndarray]:
         """Per campus: the pupils' yearly gain from management gained (members) and the dilution
         lost (hubs), SD per year."""
         t, n = ctx.state.teachers, len(part.hub_of)
@@ -209,7 +143,7 @@ class Mingxiao(GroupingMode):
     def brand(self, ctx: Context) -> None:
         st, s = ctx.state, ctx.state.students
         measured = reputation.measured_quality(s.campus, s.grade, s.achievement, len(st.reputation))
-        years = self._years_in_group(ctx)
+        years = years_in_group(ctx, self._formed)
         for part in self._parts(ctx):
             offset = partnership.brand(st.reputation, measured, part.hub_of, years, part.params.brand_share(),
                                        part.params.brand)
@@ -248,13 +182,7 @@ class Mingxiao(GroupingMode):
         return params
 
     def exchange(self, ctx: Context) -> Moves | None:
-        st, moves = ctx.state, []
-        need = -st.reputation  # weaker members receive hub teachers first
-        for part in self._parts(ctx):
-            st.teachers, orders = exchange.exchange_orders(st.teachers, self._layout(ctx, part), part.params.exchange,
-                                                           ctx.year, ctx.seed, need)
-            moves.append(Moves(orders.origin, orders.destination, "exchange", orders.backbone))
-        return _concat(moves, "exchange")
+        return concat([exchange_moves(ctx, part, part.params.exchange) for part in self._parts(ctx)], "exchange")
 
     def record(self, ctx: Context) -> dict[str, np.ndarray]:
         st, t = ctx.state, ctx.state.teachers

@@ -22,7 +22,7 @@ import numpy as np
 
 from .. import rng
 from ..scenario.xuequ import DistrictCosts
-from .enrolment import deferred_acceptance
+from . import enrolment
 
 DISTRICT_LOTTERY_SLOT = 400
 """``rng`` slot (stream "choice") of the lottery number that orders applicants of a 多校划片 zone.
@@ -138,8 +138,9 @@ def lottery_allocate(ids: np.ndarray, cell: np.ndarray, zones: np.ndarray, seats
     """Places in a 多校划片 zone by lottery: ``(campus int32, overflow bool)`` per applicant.
 
     Each applicant ranks the campuses of its cell's zone (``zones[cell]``): by ``preference``
-    (applicants × zone columns, higher preferred, e.g. families' utilities) when given, otherwise in
-    a random order drawn from ``U(seed, "choice", year, id, slot 401 … 400 + m)``.  Campuses admit by
+    (applicants × zone columns, higher preferred, e.g. families' utilities) when given, otherwise (and
+    in rows of ``preference`` holding nan: 电脑随机派位) in a random order drawn from
+    ``U(seed, "choice", year, id, slot 401 … 400 + m)``.  Campuses admit by
     one lottery number per applicant, ``U(seed, "choice", year, id, slot 400)``, lower first, up to
     their ``seats`` (free seats per campus), by applicant-proposing deferred acceptance (with random
     preferences this is random serial dictatorship: in lottery order each takes its first choice with
@@ -151,15 +152,15 @@ def lottery_allocate(ids: np.ndarray, cell: np.ndarray, zones: np.ndarray, seats
     rows = np.asarray(zones, np.int64)[np.asarray(cell, np.int64)]
     m = rows.shape[1]
     valid = rows >= 0
-    if preference is None:
-        taste = -rng.uniform(seed, "choice", year, ids, slot=range(DISTRICT_LOTTERY_SLOT + 1, DISTRICT_LOTTERY_SLOT + 1 + m))
-        taste = taste.reshape(len(ids), m)
-    else:
-        taste = np.asarray(preference, np.float64)
+    taste = np.full((len(ids), m), np.nan) if preference is None else np.asarray(preference, np.float64)
+    random = np.isnan(taste).any(axis=1)
+    if random.any():
+        draw = -rng.uniform(seed, "choice", year, ids[random], slot=range(DISTRICT_LOTTERY_SLOT + 1, DISTRICT_LOTTERY_SLOT + 1 + m))
+        taste[random] = draw.reshape(int(random.sum()), m)
     order = np.argsort(np.where(valid, -taste, np.inf), axis=1, kind="stable")
     ranked = np.where(np.take_along_axis(valid, order, axis=1), np.take_along_axis(rows, order, axis=1), -1)
     lottery = rng.uniform(seed, "choice", year, ids, slot=DISTRICT_LOTTERY_SLOT)
-    got = deferred_acceptance(ranked, np.maximum(np.asarray(seats, np.int64), 0), lottery)
+    got = enrolment.deferred_acceptance(ranked, np.maximum(np.asarray(seats, np.int64), 0), lottery)
     overflow = got < 0
     return np.where(overflow, rows[:, 0], got).astype(np.int32), overflow
 

@@ -5,7 +5,9 @@ Entrants come from the residential cells' children by single year of age.  Admis
 order of 就近入学 and 公民同招, in up to three steps (``Choice.admission`` names the rule):
 
 1. **Zoned** (划片): every applicant is admitted at its cell's zoned campus; where zoned applicants
-   outnumber the free seats, those beyond them (by a keyed lottery) are overflow.
+   outnumber the free seats, those beyond them (by a keyed lottery) are overflow.  Where a grouping
+   mode zones cells to several campuses (多校划片), the zone's places go by lottery over families'
+   ranking of its campuses.
 2. **Placement** (统筹安排): the bureau places overflow applicants at free seats nearby
    (:func:`place_overflow`); who is left stays at the zoned campus as recorded overflow (the
    guarantee of a place is the law: the crowding shows up as large classes).
@@ -29,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import rng
+from . import district
 from ..network import CompiledNetwork
 from ..scenario.dynamics import Choice
 from ..stages import AGES, ENTRY_AGE, births_series
@@ -152,6 +155,16 @@ class Applicants:
     params: Choice
     seed: int
     year: int
+    zones: np.ndarray | None = None   # (cells × m) campuses each cell is zoned to, −1 padded; None: the catchment
+    zone_random: np.ndarray | None = None  # bool per cell: its zone's places by random lottery, not families' ranking
+    one_school: np.ndarray | None = None   # per campus: the school (consortium) it is a campus of, −1 none
+    one_school_minutes: float = 0.0        # placement radius at another campus of one school, one-way minutes
+
+    def zone_of(self) -> np.ndarray:
+        """(applicants × m) the campuses each applicant is zoned to, column 0 its guaranteed one."""
+        if self.zones is None:
+            return self.net.catchment[self.part, self.cell][:, None].astype(np.int64)
+        return np.asarray(self.zones, np.int64)[self.cell]
 
 
 @dataclass(frozen=True)
@@ -161,7 +174,7 @@ class Admission:
 
     campus: np.ndarray                   # int32 campus admitted to
     overflow: np.ndarray                 # bool: admitted above the campus's free seats (就近入学 guarantee)
-    chose_outside_catchment: np.ndarray  # bool: campus differs from the cell's zoned campus
+    chose_outside_catchment: np.ndarray  # bool: campus is none of the cell's zoned campuses
     boards: np.ndarray                   # bool: trip beyond Choice.boarding_minutes and given a free bed
     odds: np.ndarray | None              # float per campus: free seats per chooser, clipped to [ODDS_FLOOR, 1]
 
@@ -182,9 +195,32 @@ def overflow_at(a: Applicants, campus: np.ndarray) -> np.ndarray:
 
 
 def zoned(a: Applicants) -> tuple[np.ndarray, np.ndarray]:
-    """Step 1: every applicant at its cell's zoned campus; those beyond its free seats are overflow."""
-    campus = a.net.catchment[a.part, a.cell].astype(np.int32)
-    return campus, overflow_at(a, campus)
+    """Step 1: every applicant at its cell's zoned campus; those beyond its free seats are overflow.
+
+    Where a grouping mode zones a cell to several campuses (``a.zones``, 多校划片), its applicants
+    rank the zone's campuses within their choice set (the reachable ones; the zone's first campus
+    always) by the utility of :func:`_utilities` (or, in cells flagged ``a.zone_random``, in a random
+    order: 电脑随机派位), and the zone's places go by lottery
+    (:func:`sim.processes.district.lottery_allocate`); those left without a place are overflow at the
+    zone's first campus."""
+    zone = a.zone_of()
+    campus = zone[:, 0].astype(np.int32)
+    overflow = overflow_at(a, campus)
+    multi = np.flatnonzero((zone >= 0).sum(axis=1) > 1)
+    if multi.size:
+        cols = a.net.choice[a.part, a.cell[multi]]
+        utility = _utilities(a)[multi]
+        known = zone[multi][:, :, None] == cols[:, None, :]
+        preference = np.where(known, utility[:, None, :], -np.inf).max(axis=2)
+        reachable = np.where(known.any(axis=2), zone[multi], -1)
+        reachable[:, 0] = zone[multi, 0]
+        preference = np.where(np.isfinite(preference), preference, -1e9)
+        if a.zone_random is not None:
+            preference[np.asarray(a.zone_random, bool)[a.cell[multi]]] = np.nan
+        got, left = district.lottery_allocate(a.ids[multi], np.arange(len(multi)), reachable, a.seats, a.seed,
+                                              a.year, preference)
+        campus[multi], overflow[multi] = got, left
+    return campus, overflow
 
 
 def place_overflow(a: Applicants, campus: np.ndarray, overflow: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -193,9 +229,11 @@ def place_overflow(a: Applicants, campus: np.ndarray, overflow: np.ndarray) -> t
     whose column-k campus is within ``params.allocation_minutes``, not more rural than its home cell
     (any campus for a village family), and has seats left after everyone admitted, is placed there;
     a campus takes such applicants in the order of a lottery keyed by (seed, "choice", year, id, slot
-    250).  Who is left stays overflow at the zoned campus."""
+    250).  Where campuses are campuses of one school (``a.one_school``, a consortium with one legal
+    person), an overflow applicant may also be placed at another campus of its zoned campus's school
+    within ``a.one_school_minutes``, whatever its locale.  Who is left stays overflow at the zoned campus."""
     campus, overflow = campus.copy(), overflow.copy()
-    if not overflow.any() or a.params.allocation_minutes <= 0:
+    if not overflow.any() or (a.params.allocation_minutes <= 0 and a.one_school is None):
         return campus, overflow
     remaining = a.seats - np.bincount(campus[~overflow], minlength=len(a.seats))
     who = np.flatnonzero(overflow)  # the overflow applicants; arrays below are aligned with them
@@ -211,9 +249,14 @@ def place_overflow(a: Applicants, campus: np.ndarray, overflow: np.ndarray) -> t
         if rows.size == 0:
             break
         target = cols[rows, k]
-        ok = (target >= 0) & (minutes[rows, k] <= a.params.allocation_minutes)
-        ok &= (a.net.campus_locale[np.maximum(target, 0)] <= home[rows]) | (home[rows] == RURAL_CODE)
-        ok &= remaining[np.maximum(target, 0)] > 0
+        t = np.maximum(target, 0)
+        fits = (minutes[rows, k] <= a.params.allocation_minutes) & (
+            (a.net.campus_locale[t] <= home[rows]) | (home[rows] == RURAL_CODE))
+        if a.one_school is not None:
+            school = np.asarray(a.one_school)
+            fits |= ((school[t] >= 0) & (school[t] == school[campus[who[rows]]])
+                     & (minutes[rows, k] <= a.one_school_minutes))
+        ok = (target >= 0) & fits & (remaining[t] > 0)
         rows, target = rows[ok], target[ok]
         if rows.size == 0:
             continue
@@ -378,5 +421,6 @@ def admit(a: Applicants, rule: AdmissionRule | None = None) -> Admission:
     if (a.net.catchment[a.part, a.cell] < 0).any():
         raise ValueError(f"some applicants' cells have no campus teaching part {a.part}")
     campus, overflow, odds = (rule or ADMISSION_RULES[a.params.admission])(a)
-    return Admission(campus=campus, overflow=overflow, chose_outside_catchment=campus != a.net.catchment[a.part, a.cell],
+    outside = ~(a.zone_of() == np.asarray(campus)[:, None]).any(axis=1)
+    return Admission(campus=campus, overflow=overflow, chose_outside_catchment=outside,
                      boards=boarders(a, campus), odds=odds)

@@ -27,6 +27,7 @@ from .base import Model, Share
 from .dynamics import upto
 from .exchange import ExchangeRules, FloorScope
 from .ranges import ranged
+from .xuequ import JointResearch
 
 
 class ConsortiumExchange(ExchangeRules):
@@ -54,6 +55,15 @@ class Pooling(Model):
     max_minutes: Annotated[float, Field(gt=0, le=600)] = ranged(
         60.0, (20.0, 120.0),
         "调配半径 / longest one-way travel time from a teacher's campus to a campus of the consortium they may be deployed to, minutes; default 60 (no estimate: Huanggang pairs near and far campuses, 远近搭配, within one county).")
+
+
+class ConsortiumAdmission(Model):
+    """统一招生 / consortium-wide admission: the consortium is one school, so a pupil its crowded
+    campus cannot seat is placed at another of its campuses."""
+
+    placement_minutes: Annotated[float, Field(ge=0, le=600)] = ranged(
+        40.0, (20.0, 60.0),
+        "统筹招生半径 / longest one-way trip (minutes, after the school bus's saving) over which the consortium places a pupil its full campus cannot seat at another of its campuses with a free seat, whatever that campus's locale; default 40 (no estimate: Huanggang admits consortium-wide and buses pupils 接送到村到点; twice the bureau's ordinary placement radius, dynamics.choice.allocation_minutes; 0 turns it off).")
 
 
 class Leadership(Model):
@@ -108,6 +118,18 @@ class Support(Model):
         return value
 
 
+class ConsortiumBrand(Model):
+    """一校多区 / member campuses become campuses of the core school (one legal person, one name):
+    their reputation takes a share of the core's, then follows results."""
+
+    share: Share = ranged(
+        0.5, (0.35, 0.8),
+        "品牌分享 / share of the gap between the core campus's reputation and a member's own results that the member's perceived quality takes when the consortium forms; default 0.5 (no estimate: a campus of one school under one legal person and name, so at least the 0.35 of an elite-led federation, Huang, He & Zhu 2018, and as much as a 名校+新校 branch).")
+    fade: Share = ranged(
+        0.1, (0.0, 0.3),
+        "品牌消退 / yearly share of the brand lost, so that parents come to judge a member campus by its own results (after t years the share is share × (1 − fade)^t); default 0.1 (no estimate; as for 名校+弱校).")
+
+
 class Centralisation(Model):
     """集中管理的代价 / a possible cost of moving staffing decisions up."""
 
@@ -135,8 +157,12 @@ class JiaoliantiParams(Model):
 
     exchange: ConsortiumExchange = ConsortiumExchange()
     pooling: Pooling = Pooling()
+    admission: ConsortiumAdmission = ConsortiumAdmission()
     leadership: Leadership = Leadership()
     synchronous: Synchronous = Synchronous()
+    research: JointResearch = Field(
+        JointResearch(), description="联合教研 / joint research and lesson preparation across the consortium's campuses (Huanggang: weekly online lesson preparation per subject, monthly offline); the district's mechanism with its defaults (no estimate).")
+    brand: ConsortiumBrand = ConsortiumBrand()
     support: Support = Support()
     centralisation: Centralisation = Centralisation()
     costs: ConsortiumCosts = ConsortiumCosts()

@@ -23,8 +23,8 @@ class NoParams(Model):
 MODE_PARAMS: dict[str, type[Model]] = {
     "baseline": NoParams,             # 不分组: a comparison set of campuses, no mechanisms
     "mingxiao_ruoxiao": MingxiaoParams,  # 名校+弱校 (托管, 结对, 名校+新校)
-    "xuequ": XuequParams,             # 学区制 (its mechanisms are in sim/processes/district.py; run refuses it until its mode is registered)
-    "jiaolianti": JiaoliantiParams,   # 教联体 (its mechanisms are in sim/processes/consortium.py; run refuses it until its mode is registered)
+    "xuequ": XuequParams,             # 学区制
+    "jiaolianti": JiaoliantiParams,   # 教联体
 }
 """Mode name → the pydantic model of its ``params`` (the discriminated union of groups is built
 from this dict, in this order)."""

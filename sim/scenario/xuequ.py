@@ -27,14 +27,17 @@ Admission = Literal["none", "lottery", "rolling"]
 """none: one school per catchment as before; lottery: 多校划片, one zone of several schools with
 places by lottery; rolling: 滚动划片, a cell's zoned school rotates over the district's schools."""
 
-DISTRICT_EXCHANGE: dict[str, Any] = {"share": 0.15, "directions": "both", "term_years": 1, "cap_share": 0.2}
+DISTRICT_EXCHANGE: dict[str, Any] = {"share": 0.15, "directions": "both", "term_years": 1, "cap_share": 0.2,
+                                     "min_years_at_school": 0}
 """The district's departures from :class:`ExchangeRules`' defaults (学区内统一调配师资).
 
 * ``share`` 0.15: Ziyun exchanges 15 % of its front-line teachers every year (每年让15%的一线教师进行交流);
 * ``directions`` both: teachers become 学区人 and move both ways between the head school and the others;
 * ``term_years`` 1: a yearly exchange of 15 % (no term is published; read as one-year rotations);
 * ``cap_share`` 0.2: above the yearly share, so the cap (rounded down) does not hold back the 15 %
-  (rounded up) at a small school with one-year terms.
+  (rounded up) at a small school with one-year terms;
+* ``min_years_at_school`` 0: the share is of front-line teachers (一线教师: at home, not in a
+  leadership team, within the exchange ages), not only of those with years at one school.
 
 A scenario's ``exchange`` block is read on top of these, so ``exchange: {share: 0.2}`` keeps the
 district's other rules."""
@@ -89,12 +92,14 @@ class XuequParams(Model):
 
     exchange: ExchangeRules = Field(
         ExchangeRules(**DISTRICT_EXCHANGE),
-        description="学区内教师交流 / the exchange rules inside the district: those of every mode, with the district's defaults (share 0.15 a year, both directions, one-year terms, cap 0.2; Ziyun).")
+        description="学区内教师交流 / the exchange rules inside the district: those of every mode, with the district's defaults (share 0.15 of front-line teachers a year, no minimum years at the school, both directions, one-year terms, cap 0.2; Ziyun).")
     leaders: LeaderRotation = LeaderRotation()
     research: JointResearch = JointResearch()
     facilities: SharedFacilities = SharedFacilities()
     admission: Admission = Field(
         "lottery", description="招生方式 / none (one school per catchment), lottery (多校划片: one zone for the district's schools, places by lottery; Haidian 2018) or rolling (滚动划片: a cell's zoned school rotates over the district's schools; Huize); default lottery (招生按学区: the district admits as one zone).")
+    ranking: Literal["random", "families"] = Field(
+        "random", description="派位方式 / how a multi-school zone's places are allocated under lottery admission: random (电脑随机派位: each applicant gets a random place among the zone's schools it can reach, as Haidian's 2018 多校划片 and Beijing's other districts allocate) or families (families rank the zone's schools, 志愿, and the lottery settles ties of demand); default random.  Either way a family unhappy with its place may still choose a school with seats left, or a private one, by its admission chances.")
     rolling_period_years: Annotated[int, Field(ge=1, le=20)] = Field(
         1, description="滚动周期 / school years a cell stays zoned to one school before its zone rotates to the next school of the district, under rolling admission, years; default 1 (no estimate: Huize's period is not published).")
     unified_evaluation: bool = Field(
