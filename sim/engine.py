@@ -175,6 +175,7 @@ class Simulation:
         st.allowance, st.brand = np.zeros(n), np.zeros(n)
         st.management = partnership.initial_management(quality)
         st.hardship = titles.hardship_campuses(self.net.campus_locale, quality)
+        st.leadership = np.full(n, self.scn.teachers.managers_per_campus, np.int64)
 
     def _init_modes(self) -> None:
         """One object per grouping mode present; every group inactive until it forms: in its
@@ -703,7 +704,7 @@ class Simulation:
     def _summer(self) -> None:
         """After the school year: a year of experience (and of hardship service where taught),
         retirement and attrition, the title round, backbone designation every
-        ``backbone_cycle_years``, in-service qualification."""
+        ``backbone_cycle_years``, in-service qualification, leadership teams refilled."""
         st, params, spec = self.state, self.scn.dynamics.teachers, self.scn.teachers
         extra_leaving = self._extra_leaving()  # on this year's rows, before the year ages them (same order)
         links = self._link_mean()  # first: the modes' skill_links hooks may change st.teachers
@@ -722,6 +723,7 @@ class Simulation:
             share = np.array([spec.backbone_share.of(loc) for loc in LOCALES])
             t.backbone = titles.designate_backbone(t, pool, share, self.seed, self.year)
         t.qualified = titles.upgrade_qualification(t, params, self.seed, self.year)
+        t.manager = workforce.renew_leadership(t, st.leadership * st.open)
         for flow, new in (("senior_title", (t.title == SENIOR) & (before.title != SENIOR)),
                           ("first_title", (t.title == FIRST) & (before.title < FIRST)),
                           ("backbone", t.backbone & ~before.backbone)):

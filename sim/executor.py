@@ -40,6 +40,8 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
+from .interrupt import deferred
+
 PR_SET_PDEATHSIG = 1
 """``prctl`` option: signal this process when its parent dies (linux/prctl.h)."""
 PARENT_POLL_S = 0.5
@@ -58,6 +60,9 @@ class WorkerDied(RuntimeError):
 
 CONNECT_TIMEOUT_S = 10
 """How long to try to reach an existing Dask scheduler, seconds."""
+
+WAIT_SLICE_S = 0.25
+"""Longest wait for a local run to finish before a held Ctrl-C or SIGTERM is acted on, seconds."""
 
 
 class SchedulerUnreachable(OSError):
@@ -140,9 +145,11 @@ class LocalProcesses(Executor):
                                          initializer=_start_worker, initargs=(os.getpid(),))
 
     def results(self, fn: Callable[[Any], Any], items: Sequence[Any]) -> Iterator[Outcome]:
-        pending = {self._pool.submit(fn, item): i for i, item in enumerate(items)}
+        with deferred():
+            pending = {self._pool.submit(fn, item): i for i, item in enumerate(items)}
         while pending:
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            with deferred():  # Ctrl-C and SIGTERM act between waits, never inside one
+                finished, _ = wait(pending, timeout=WAIT_SLICE_S, return_when=FIRST_COMPLETED)
             for future in finished:
                 i = pending.pop(future)
                 error = future.exception()

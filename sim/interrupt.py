@@ -31,8 +31,36 @@ class Interrupted(BaseException):
         return 128 + self.signum
 
 
+_held: list[int] = []
+"""Signals received inside :func:`deferred` (the main thread's), raised when it ends."""
+_depth = 0
+
+
 def _raise(signum: int, frame: object) -> None:
+    if _depth:
+        _held.append(signum)
+        return
     raise Interrupted(signum)
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Hold :class:`Interrupted` back until the block ends.
+
+    An exception raised by a signal handler lands wherever the main thread happens to be: inside
+    ``concurrent.futures.wait`` it can leave a future's lock acquired (its waiter installs locks
+    one by one), and the pool's shutdown then waits for that lock forever.  Code that waits on a
+    pool runs in this block (with a short timeout, so a held signal is acted on promptly)."""
+    global _depth
+    _depth += 1
+    try:
+        yield
+    finally:
+        _depth -= 1
+        if not _depth and _held:
+            signum = _held[0]
+            _held.clear()
+            raise Interrupted(signum)
 
 
 @contextmanager

@@ -132,6 +132,9 @@ class State:
     management: np.ndarray = field(default_factory=lambda: np.zeros(0))
     # float per campus, SD units of management quality, 0 neutral (a hub's team may raise a member's;
     # no mechanism reads it until a mode gives it an effect)
+    leadership: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    # int per campus: the size of its leadership team, refilled each summer (teachers.managers_per_campus;
+    # a consortium's member campuses keep a smaller one)
     group_active: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     # bool per group: formed (its start_year or form_group year reached) and not dissolved
 

@@ -154,3 +154,15 @@ def test_a_shrinking_campus_sheds_posts_by_reallocation(write):
     kept, _ = staffing_table(load_scenario(write("kept.yaml", SHRINKING + "  teachers: {reallocation_km: 0.001}\n")))
     assert kept.loc["VIL"].teachers.iloc[-1] > vil.teachers.iloc[-1]
     assert (kept.loc["VIL"].teachers - kept.loc["VIL"].posts).iloc[-1] > 3
+
+
+def test_leadership_teams_are_refilled_by_experience_and_never_shrunk():
+    from sim.processes.workforce import renew_leadership
+
+    t = make([0, 0, 0, 0, 1, 1, 1], experience=[3, 20, 9, 15, 30, 2, 1],
+             manager=[False, False, False, True, True, True, True])
+    t.exchange_until[2] = 5  # on a posting: not appointed, so the novice fills the second place
+    manager = renew_leadership(t, np.array([3, 1]))
+    np.testing.assert_array_equal(manager, [True, True, False, True, True, True, True])  # campus 1 keeps its three
+    t.exchange_until[2] = -1
+    np.testing.assert_array_equal(renew_leadership(t, np.array([3, 1]))[:4], [False, True, True, True])

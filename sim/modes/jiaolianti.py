@@ -8,7 +8,8 @@ exchange rules of every mode, :mod:`sim.processes.exchange`, and the district's 
 =================  =====================================================================================
 hook               what the mode does
 =================  =====================================================================================
-form               one leadership team: a share of each member campus's managers return to teaching;
+form               one leadership team: a share of each member campus's managers return to teaching (its
+                   team stays that much smaller);
                    PE/music/art specialists teaching main subjects return to their own subject
 admission          consortium-wide admission: pupils a campus cannot seat are placed at other campuses of
                    the consortium too (one school), and school buses shorten families' trips to member
@@ -85,8 +86,11 @@ class Jiaolianti(GroupingMode):
         managers, pe_arts = np.zeros(n), np.zeros(n)
         for p in self._parts(ctx):
             lead = p.params.leadership
-            st.teachers, back = consortium.managers_to_classes(st.teachers, (p.hub_of >= 0) & forming,
-                                                               lead.managers_return_share, ctx.seed, ctx.year)
+            member = (p.hub_of >= 0) & forming
+            st.teachers, back = consortium.managers_to_classes(st.teachers, member, lead.managers_return_share,
+                                                               ctx.seed, ctx.year)
+            st.leadership = np.where(member, st.leadership - np.floor(lead.managers_return_share * st.leadership
+                                                                      + 1e-9).astype(np.int64), st.leadership)
             managers += np.bincount(st.teachers.campus[back], minlength=n)
             st.teachers, back = consortium.pe_arts_to_subject(st.teachers, p.in_part & forming,
                                                               lead.pe_arts_specialist_share, lead.pe_arts_return_share,

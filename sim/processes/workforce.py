@@ -194,3 +194,25 @@ def restore_age_mix(teachers: Teachers, spec: models.Teachers, params: TeacherDy
                          np.maximum(age - careers.START_AGE, 0)).astype(np.int8)
     return Teachers(**{**vars(teachers), "age": age.astype(np.int8), "experience": experience,
                        "skill": careers.skill_of(teachers.talent, experience, params)})
+
+
+def renew_leadership(teachers: Teachers, team_size: np.ndarray) -> np.ndarray:
+    """The ``manager`` flags after each campus's leadership team is refilled to ``team_size`` (per
+    campus): a team short of members (its managers retired, left or were moved) appoints the most
+    experienced main-subject teachers at home (``campus == owner``, not on a posting), ties by id; a
+    team above its size keeps its members (nobody is demoted: a consortium's members shrink theirs
+    when it forms).  Managers count for the campus holding their post."""
+    t = teachers
+    n = len(team_size)
+    have = np.bincount(t.owner[t.manager], minlength=n)
+    short = np.maximum(np.asarray(team_size, np.int64) - have, 0)
+    if not short.any():
+        return t.manager
+    pool = np.flatnonzero(~t.manager & (t.campus == t.owner) & (t.exchange_until < 0) & ~t.pe_arts
+                          & (short[t.campus] > 0))
+    pool = pool[np.lexsort((t.id[pool], -t.experience[pool], t.campus[pool]))]
+    c = t.campus[pool]
+    rank = np.arange(len(pool)) - np.searchsorted(c, c)
+    manager = t.manager.copy()
+    manager[pool[rank < short[c]]] = True
+    return manager
