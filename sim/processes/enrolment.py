@@ -355,13 +355,15 @@ def choose(a: Applicants, campus: np.ndarray, overflow: np.ndarray, among: np.nd
     return campus.astype(np.int32), overflow_at(a, campus), np.clip(odds, ODDS_FLOOR, 1.0)
 
 
-def catchment_rule(a: Applicants) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+def catchment_rule(a: Applicants) -> tuple[np.ndarray, np.ndarray, None]:
     """就近入学 only: steps 1 and 2 (zoned, then the bureau's placement of overflow); where the region
-    has private campuses, families may then leave for one of them (step 3 over private campuses only)."""
+    has private campuses, families may then leave for one of them (step 3 over private campuses only).
+    It reports no admission chances: the engine also re-admits movers and pupils of closed campuses
+    by this rule, and their few applications must not replace the chances the year's entrants saw."""
     placed = place_overflow(a, *zoned(a))
     if not a.net.campus_private.any():
         return (*placed, None)
-    return choose(a, *placed, among=a.net.campus_private)
+    return (*choose(a, *placed, among=a.net.campus_private)[:2], None)
 
 
 def open_rule(a: Applicants) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
