@@ -665,10 +665,12 @@ class Simulation:
             self._record_moves(mode.pool(ctx, self.posts))
         self._post_history = (self._post_history + [self.posts])[-staffing.STAFFING_MEMORY:]
         st.teachers, moves = staffing.reallocate(st.teachers, self.posts, self.campus_xy, self.net.campus_stage,
-                                                 params, self.year, kept=np.max(self._post_history, axis=0))
+                                                 params, self.year, kept=np.max(self._post_history, axis=0),
+                                                 public=~self.net.campus_private)
         self._flow_pairs("teacher", "reallocation", moves.origin, moves.destination, "campus", "campus")
         st.teachers, moves = staffing.select_to_town(st.teachers, self.posts, self.net.campus_locale,
-                                                     self.net.campus_stage, st.reputation, params, self.seed, self.year)
+                                                     self.net.campus_stage, st.reputation, params, self.seed, self.year,
+                                                     public=~self.net.campus_private)
         self._flow_pairs("teacher", "town_selection", moves.origin, moves.destination, "campus", "campus")
         st.teachers, self.hiring = teachers.september_hiring(
             st.teachers, self.posts, classes * st.open, self.net.campus_locale, self.talent_mean, self.scn.teachers,
@@ -905,6 +907,7 @@ class Simulation:
             "year": np.full(n, self.year), "campus": self.ids, "stage": np.array(self.stage_names),
             "locale": np.array(LOCALES)[self.net.campus_locale], "group": self._group_label,
             "role": np.array(ROLES)[self.net.campus_role],
+            "sector": np.where(self.net.campus_private, "private", "public"),
             **{k: np.array(v, copy=True) for k, v in per.items()}})  # copies: the state changes in place later
         c, g = np.nonzero((enrol > 0) | (cls > 0))
         placed = s.campus >= 0

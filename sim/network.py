@@ -148,17 +148,29 @@ def proximity_neighbours(scn: ResolvedScenario) -> tuple[np.ndarray, np.ndarray]
     return index, dist
 
 
+def private_campuses(scn: ResolvedScenario) -> np.ndarray:
+    """(n_campuses,) bool: the private (民办) campuses of ``scn``."""
+    return np.array([c.sector == "private" for c in scn.campuses], dtype=bool)
+
+
+def campus_tuition(scn: ResolvedScenario) -> np.ndarray:
+    """(n_campuses,) float64: each campus's yearly tuition, yuan (0 where none is charged)."""
+    return np.array([c.tuition_yuan_per_year or 0.0 for c in scn.campuses], dtype=np.float64)
+
+
 def explicit_zones(scn: ResolvedScenario) -> np.ndarray:
     """(2, n_cells) int64: the campus each cell names as its zone per part (``zone_primary``,
     ``zone_junior``; index into ``scn.campuses``), −1 where it names none, or a campus that is not
-    in ``scn.campuses`` (closed) or does not teach the part."""
+    in ``scn.campuses`` (closed), does not teach the part or is private (nobody's catchment; the
+    scenario checks refuse such a zone, so this only guards the engine)."""
     at = scn.campus_index()
     teaches = TEACHES[_codes((c.stage for c in scn.campuses), STAGES)].reshape(-1, 2)
+    private = private_campuses(scn)
     out = np.full((2, len(scn.cells)), -1, dtype=np.int64)
     for i, cell in enumerate(scn.cells):
         for p, zoned in enumerate((cell.zone_primary, cell.zone_junior)):
             j = at.get(zoned, -1) if zoned is not None else -1
-            if j >= 0 and teaches[j, p]:
+            if j >= 0 and teaches[j, p] and not private[j]:
                 out[p, i] = j
     return out
 
@@ -170,15 +182,30 @@ def choice_sets(scn: ResolvedScenario, zone: np.ndarray | None = None) -> tuple[
     Returns padded ``(index, distance_km)`` of shape (2, n_cells, choice_set); part 0 = primary
     grades, 1 = junior grades.  ``zone`` (2, n_cells), campus index per part or −1: the zoning to
     use (default :func:`explicit_zones`); where it is −1 the rule of :func:`_zone_first` zones the cell.
+
+    Private (民办) campuses are in the choice sets like any campus near the cell, but never anyone's
+    zone: with private campuses present, each cell is first zoned among the public campuses alone
+    (a zone naming a private campus counts as none), and that public campus then heads its set
+    (taking the place of the farthest campus when it is not among the nearest).  A region without
+    private campuses takes the first path only, unchanged.
     """
     xy = _campus_xy(scn)
     teaches = TEACHES[_codes((c.stage for c in scn.campuses), STAGES)].reshape(-1, 2)
     cells = _cell_xy(scn)
-    parts = [nearest(xy, np.flatnonzero(teaches[:, p]), cells, scn.travel.choice_set) for p in range(2)]
+    k = scn.travel.choice_set
+    campus_locale = _codes((c.locale for c in scn.campuses), LOCALES)
+    cell_locale = _codes((c.locale for c in scn.cells), LOCALES)
+    parts = [nearest(xy, np.flatnonzero(teaches[:, p]), cells, k) for p in range(2)]
     index, dist = np.stack([p[0] for p in parts]), np.stack([p[1] for p in parts])
     zone = explicit_zones(scn) if zone is None else np.asarray(zone, dtype=np.int64)
-    return _zone_first(index, dist, _codes((c.locale for c in scn.campuses), LOCALES),
-                       _codes((c.locale for c in scn.cells), LOCALES), zone, xy, cells)
+    private = private_campuses(scn)
+    if private.any():
+        zone = np.where((zone >= 0) & ~private[np.maximum(zone, 0)], zone, -1)
+        public = [nearest(xy, np.flatnonzero(teaches[:, p] & ~private), cells, k) for p in range(2)]
+        zoned, _ = _zone_first(np.stack([p[0] for p in public]), np.stack([p[1] for p in public]), campus_locale,
+                               cell_locale, zone, xy, cells)
+        zone = zoned[:, :, 0]  # the public catchment per part (−1 only where no public campus teaches it)
+    return _zone_first(index, dist, campus_locale, cell_locale, zone, xy, cells)
 
 
 def _zone_first(index: np.ndarray, dist: np.ndarray, campus_locale: np.ndarray, cell_locale: np.ndarray,
@@ -367,6 +394,8 @@ class CompiledNetwork:
     choice_km: np.ndarray           # (2, c, K) float32 straight-line km, +inf pad
     choice_min: np.ndarray          # (2, c, K) float32 travel minutes, +inf pad
     catchment: np.ndarray           # (2, c) int32: choice[:, :, 0], the zoned campus per part
+    campus_private: np.ndarray      # (n,) bool: a private (民办) campus, nobody's catchment
+    campus_tuition: np.ndarray      # (n,) float64: yearly tuition, yuan (0 at public campuses)
 
     def __post_init__(self) -> None:
         """Freeze the arrays too: one compiled network is shared by every replicate."""
@@ -437,6 +466,7 @@ def compile_network(scn: ResolvedScenario, graph: nx.MultiDiGraph | None = None)
         cell_x_km=cell_xy[:, 0].copy(), cell_y_km=cell_xy[:, 1].copy(),
         cell_locale=_codes((c.locale for c in scn.cells), LOCALES),
         choice=choice, choice_km=choice_km, choice_min=choice_min, catchment=choice[:, :, 0].copy(),
+        campus_private=private_campuses(scn), campus_tuition=campus_tuition(scn),
     )
 
 

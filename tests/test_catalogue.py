@@ -28,9 +28,10 @@ def test_every_emitted_metric_is_catalogued_at_its_levels(metrics):
     assert metrics["value"].notna().all()
 
 
-def test_a_baseline_run_emits_all_but_group_exchange_and_comparison_metrics(metrics):
+def test_a_baseline_run_emits_all_but_group_exchange_private_and_comparison_metrics(metrics):
     missing = set(CATALOGUE) - set(metrics["metric"])
-    assert missing == {"hub_member_gap", "hub_change", "exchange_backbone_share", "group_cost_yuan", *COMPARISON_ONLY}
+    assert missing == {"hub_member_gap", "hub_change", "exchange_backbone_share", "group_cost_yuan", "private_share",
+                       *COMPARISON_ONLY}
 
 
 def test_entries_are_bilingual_with_unit_levels_and_definition():

@@ -9,6 +9,11 @@ it from a run's ``campus_year`` table, following the official method exactly:
   weighted 1 : 1.1 (primary share P / (P + 1.1 J));
 * only open campuses and parts with pupils; parts under 50 pupils are 教学点 and left out of the stage
   figures (they still get per-part rows);
+* only public (公办) campuses: the yardstick measures how the county spreads the resources it
+  provides, and it does not provide a private (民办) school's.  This is the model's reading, not a
+  quoted rule (Hebei's implementing rules, for one, name every school in the education statistics as
+  the scope of the evaluation as a whole); a campus_year without a ``sector`` column counts every
+  campus;
 * per stage the 差异系数 is enrolment-weighted: X̄ = ΣP_iX_i / ΣP_i, S = √(ΣP_i(X_i − X̄)² / ΣP_i),
   CV = S / X̄, to be ≤ 0.50 (primary) / ≤ 0.45 (junior) for every indicator;
 * a school meets the per-school standard when ≥ 6 of the 7 indicators reach it and the rest reach
@@ -96,8 +101,10 @@ class _Parts:
 
 
 def _parts(cy: pd.DataFrame) -> _Parts:
-    """Each open stage part with pupils, with its share of the campus's resources."""
+    """Each open public stage part with pupils, with its share of the campus's resources."""
     is_open = cy["open"].to_numpy(bool)
+    if "sector" in cy:
+        is_open = is_open & (cy["sector"].to_numpy(object) != "private")
     p, j = cy["pupils_primary"].to_numpy(float)[is_open], cy["pupils_junior"].to_numpy(float)[is_open]
     weighted = p + NINE_YEAR_JUNIOR_WEIGHT * j
     stages = cy["stage"].to_numpy(object)[is_open]

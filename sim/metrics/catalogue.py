@@ -50,14 +50,15 @@ def _balance() -> list[Metric]:
                    ("stage",),
                    "Enrolment-weighted coefficient of variation of the indicator across the stage's schools, S / X̄ with "
                    "X̄ = ΣP_iX_i/ΣP_i and S = √(ΣP_i(X_i − X̄)²/ΣP_i) (教督〔2017〕6号). Schools are stage parts (a "
-                   "nine-year school's resources split by pupils weighted 1 : 1.1), open, with 50+ pupils (教学点 "
-                   "under 50 left out); no row when X̄ is 0. Line: ≤ 0.50 primary, ≤ 0.45 junior."),
+                   "nine-year school's resources split by pupils weighted 1 : 1.1), open, public (private 民办 campuses "
+                   "are left out: the county does not provide their resources; the model's reading), with 50+ pupils "
+                   "(教学点 under 50 left out); no row when X̄ is 0. Line: ≤ 0.50 primary, ≤ 0.45 junior."),
             Metric(f"cv_pass_{ind.key}", f"差异系数达标：{ind.label_zh} / within the 差异系数 line: {ind.label_en}",
                    "flag (1/0)", ("stage",),
                    "1 if the indicator's 差异系数 is at most 0.50 (primary) or 0.45 (junior), the lines of "
                    "教督〔2017〕6号, else 0."),
             Metric(f"ind_{ind.key}", f"{ind.label_zh} / {ind.label_en}", ind.unit, ("campus_stage",),
-                   f"The indicator at one school stage part: {ind.column} (a nine-year school's share split by pupils "
+                   f"The indicator at one public school stage part: {ind.column} (a nine-year school's share split by pupils "
                    "weighted 1 : 1.1) over the part's pupils"
                    + (", per 100 pupils" if ind.per_100 else ", per pupil")
                    + f"; per-school standard {ind.standard['primary']:g} primary / {ind.standard['junior']:g} junior "
@@ -71,7 +72,8 @@ def _balance() -> list[Metric]:
                "1 if every one of the seven indicators' 差异系数 is within its line (≤ 0.50 primary, ≤ 0.45 junior, "
                "教督〔2017〕6号); 0 if any exceeds it."),
         Metric("balance_schools", "参评学校数 / schools counted in the balance evaluation", "schools", ("stage",),
-               "Number of open school stage parts with at least 50 pupils (教学点 under 50 are left out); a nine-year "
+               "Number of open public school stage parts with at least 50 pupils (教学点 under 50 and private campuses are "
+               "left out); a nine-year "
                "school counts once in each stage it has pupils in."),
         Metric("share_schools_meeting_standard", "校均达标学校比例 / share of schools meeting the per-school standard",
                "share", ("stage",),
@@ -178,6 +180,11 @@ _MIGRATION = [
            "Backflow summed from the first year to this one."),
     Metric("transfers", "校际转移 / pupils moved between campuses", "pupils", ("region", "locale_pair"),
            "Pupils moved by the bureau between campuses: out of a closed campus (撤并) or 分流 into a newly opened one."),
+    Metric("private_share", "民办学校在校生占比 / share of pupils at private schools", "share", ("region", "stage"),
+           "Pupils at open private (民办) campuses ÷ pupils at all open campuses, for the region and each stage (grades "
+           "1–6 primary, 7–9 junior; a nine-year campus counts in both): families' exit from the public schools "
+           "(national CIEFR household survey: 7.0 % of primary and 9.4 % of junior pupils). No row when the run has no "
+           "private campus."),
 ]
 
 _TEACHERS = [

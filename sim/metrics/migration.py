@@ -97,6 +97,29 @@ def migration_blocks(cy: pd.DataFrame, flows: pd.DataFrame, levels: Levels = Non
                              {"outside_catchment_share": ratio(g.sum(outside), g.sum(admitted))}))
     if wanted(levels, "locale_pair"):
         out.append(f.pairs({key: f.rows("student", names) for key, names in PAIR_FLOWS.items()}))
+    out += private_share_blocks(cy, levels)
+    return out
+
+
+def private_share_blocks(cy: pd.DataFrame, levels: Levels = None) -> list[Block]:
+    """``private_share``: pupils at open private (民办) campuses ÷ pupils at all open campuses, per year,
+    for the region and each stage (grades 1–6, 7–9: a nine-year campus counts in both).  No rows when
+    the run has no private campus (a region without them has no private sector to measure)."""
+    if "sector" not in cy or not (cy["sector"].to_numpy(object) == "private").any():
+        return []
+    years = Groups.by(cy["year"])
+    is_open = cy["open"].to_numpy(bool)
+    private = is_open & (cy["sector"].to_numpy(object) == "private")
+    by_stage = {stage: cy[f"pupils_{stage}"].to_numpy(float) * is_open for stage in ("primary", "junior")}
+    out = []
+    if wanted(levels, "region"):
+        total = by_stage["primary"] + by_stage["junior"]
+        out.append(Block.region(years.keys[0], {"private_share": ratio(years.sum(total, private), years.sum(total))}))
+    if wanted(levels, "stage"):
+        stages = ("primary", "junior")
+        share = [ratio(years.sum(by_stage[s], private), years.sum(by_stage[s])) for s in stages]
+        out.append(Block("stage", np.tile(years.keys[0], 2), np.repeat(np.array(stages, dtype=object), years.size),
+                         {"private_share": np.concatenate(share)}))
     return out
 
 

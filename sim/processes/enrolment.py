@@ -17,6 +17,12 @@ order of 就近入学 and 公民同招, in up to three steps (``Choice.admission
    chances); places are allocated by deferred acceptance with a keyed lottery.  A family that gets
    no such place keeps the one it holds, so nobody ends at a campus it likes less.
 
+Private (民办) campuses are nobody's zoned campus and the bureau places nobody there; they admit
+families who apply, up to their free seats by lottery (公民同招: a private school may not pick
+pupils by tests), and charge tuition, which weighs less with family SES (:func:`_utilities`).
+Under the ``catchment`` rule families may still leave their zoned campus for a private one (a
+choice step over private campuses only): 就近入学 binds public schools.
+
 So choosers never take the seats the bureau needs for zoned pupils, and no campus admits beyond its
 free seats except zoned overflow.  All draws are keyed by pupil id (:mod:`sim.rng`), so an
 assignment does not depend on the order of the arrays, and a policy that changes one campus leaves
@@ -229,9 +235,10 @@ def place_overflow(a: Applicants, campus: np.ndarray, overflow: np.ndarray) -> t
     whose column-k campus is within ``params.allocation_minutes``, not more rural than its home cell
     (any campus for a village family), and has seats left after everyone admitted, is placed there;
     a campus takes such applicants in the order of a lottery keyed by (seed, "choice", year, id, slot
-    250).  Where campuses are campuses of one school (``a.one_school``, a consortium with one legal
-    person), an overflow applicant may also be placed at another campus of its zoned campus's school
-    within ``a.one_school_minutes``, whatever its locale.  Who is left stays overflow at the zoned campus."""
+    250).  The bureau places nobody at a private campus.  Where campuses are campuses of one school
+    (``a.one_school``, a consortium with one legal person), an overflow applicant may also be placed at
+    another campus of its zoned campus's school within ``a.one_school_minutes``, whatever its locale.
+    Who is left stays overflow at the zoned campus."""
     campus, overflow = campus.copy(), overflow.copy()
     if not overflow.any() or (a.params.allocation_minutes <= 0 and a.one_school is None):
         return campus, overflow
@@ -256,7 +263,7 @@ def place_overflow(a: Applicants, campus: np.ndarray, overflow: np.ndarray) -> t
             school = np.asarray(a.one_school)
             fits |= ((school[t] >= 0) & (school[t] == school[campus[who[rows]]])
                      & (minutes[rows, k] <= a.one_school_minutes))
-        ok = (target >= 0) & fits & (remaining[t] > 0)
+        ok = (target >= 0) & fits & (remaining[t] > 0) & ~a.net.campus_private[t]
         rows, target = rows[ok], target[ok]
         if rows.size == 0:
             continue
@@ -273,14 +280,18 @@ def _utilities(a: Applicants) -> np.ndarray:
     admission chance.
 
         U_ij = w_r · max(0, 1 + s · SES_i) · rep_j − w_t · t_ij − w_c · [locale_j ≠ locale_i]
-               + boarding_bonus · [bed_j] + G_ij
+               + boarding_bonus · [bed_j] − w_f · fee_j / 10,000 · exp(−b · SES_i) + G_ij
 
     where ``t_ij`` is the one-way trip in minutes, capped at ``boarding_minutes`` where campus j has a
     free bed (a boarder does not make the trip daily) and ``bed_j`` says that cap applied; G_ij is a
     standard Gumbel keyed by (seed, "choice", year, id, slot = column j), so the argmax over columns
     is a multinomial-logit draw and each family keeps its taste for column j across scenarios.  The
     SES weight is floored at 0: a poor family may not care about reputation, but never prefers a
-    school for being worse.  Padding columns (-1) get −∞.
+    school for being worse.  ``fee_j`` is campus j's yearly tuition in yuan (private campuses only),
+    weighed by ``tuition_weight`` (w_f) for a family of SES 0 and by exp(−b · SES) relative to it,
+    b = ``tuition_ses_slope`` (a fee as a share of an income rising with SES); the term is added
+    only where some campus charges a fee, so a region without one draws and sums exactly as before.
+    Padding columns (-1) get −∞.
     """
     p, cell = a.params, a.cell
     cols = a.net.choice[a.part, cell]
@@ -295,6 +306,9 @@ def _utilities(a: Applicants) -> np.ndarray:
         u += p.boarding_bonus * bed
     u -= p.time_weight * minutes
     u -= p.cost_weight * (a.net.campus_locale[j] != a.net.cell_locale[cell][:, None])
+    fee = a.net.campus_tuition[j]
+    if (fee > 0).any():
+        u -= p.tuition_weight * (fee / 10_000.0) * np.exp(-p.tuition_ses_slope * a.ses)[:, None]
     u += rng.gumbel(a.seed, "choice", a.year, a.ids, slot=range(cols.shape[1]))
     return np.where(valid, u, -np.inf)
 
@@ -350,11 +364,12 @@ def deferred_acceptance(ranked: np.ndarray, seats: np.ndarray, lottery: np.ndarr
     return campus.astype(np.int32)
 
 
-def choose(a: Applicants, campus: np.ndarray, overflow: np.ndarray
+def choose(a: Applicants, campus: np.ndarray, overflow: np.ndarray, among: np.ndarray | None = None
            ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Step 3: families who prefer another campus of their choice set to the one they hold
     (``campus``) apply to it for the seats still free; deferred acceptance with a lottery keyed by
-    (seed, "choice", year, id, slot 100) allocates them.
+    (seed, "choice", year, id, slot 100) allocates them.  ``among`` (bool per campus, default all):
+    the campuses families may apply to (the ``catchment`` rule lets them apply to private ones only).
 
     Families weigh a campus they do not hold by the chance of a place seen there last year
     (``a.odds``): utility ``+ chance_weight × ln(odds_j)`` (:func:`_utilities`).  Returns the new
@@ -367,6 +382,8 @@ def choose(a: Applicants, campus: np.ndarray, overflow: np.ndarray
     cols = a.net.choice[a.part, a.cell]
     utility = _utilities(a)
     held = cols == campus[:, None]
+    if among is not None:
+        utility = np.where(held | among[np.maximum(cols, 0)], utility, -np.inf)
     held_u = np.where(held, utility, -np.inf).max(axis=1)
     would = np.bincount(cols[utility > held_u[:, None]], minlength=len(a.seats))
     odds = np.where(would > 0, remaining / np.maximum(would, 1), np.where(remaining > 0, 1.0, ODDS_FLOOR))
@@ -382,8 +399,14 @@ def choose(a: Applicants, campus: np.ndarray, overflow: np.ndarray
 
 
 def catchment_rule(a: Applicants) -> tuple[np.ndarray, np.ndarray, None]:
-    """就近入学 only: steps 1 and 2 (zoned, then the bureau's placement of overflow)."""
-    return (*place_overflow(a, *zoned(a)), None)
+    """就近入学 only: steps 1 and 2 (zoned, then the bureau's placement of overflow); where the region
+    has private campuses, families may then leave for one of them (step 3 over private campuses only).
+    It reports no admission chances: the engine also re-admits movers and pupils of closed campuses
+    by this rule, and their few applications must not replace the chances the year's entrants saw."""
+    placed = place_overflow(a, *zoned(a))
+    if not a.net.campus_private.any():
+        return (*placed, None)
+    return (*choose(a, *placed, among=a.net.campus_private)[:2], None)
 
 
 def open_rule(a: Applicants) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -19,6 +19,9 @@ whose quota it holds).  Then, before recruitment:
    town and urban vacancies left, the most reputed campuses first.  It is a move within the county,
    distinct from leaving the profession, and leaves a village vacancy to refill.
 
+Private (民办) campuses hire and keep their own staff: the county moves no teacher to or from them
+(``public`` marks the campuses that take part; default all).
+
 Moved teachers change both their campus of post and the campus holding their post, and restart
 their years at the campus.  All arithmetic is over arrays: one k-d tree query per stage, a few
 vectorised rounds, no loop over teachers.
@@ -126,11 +129,13 @@ def _match(surplus: np.ndarray, vacancy: np.ndarray, xy: np.ndarray, stage: np.n
 
 
 def reallocate(teachers: Teachers, posts: np.ndarray, campus_xy: np.ndarray, campus_stage: np.ndarray,
-               params: TeacherDynamics, year: int, kept: np.ndarray | None = None) -> tuple[Teachers, Moves]:
+               params: TeacherDynamics, year: int, kept: np.ndarray | None = None,
+               public: np.ndarray | None = None) -> tuple[Teachers, Moves]:
     """调剂: move surplus teachers to vacancies nearest first (module docstring); return the new
     teachers and the moves.  ``posts``: posts per campus (0 at closed campuses); ``kept``: the posts
     a campus keeps its teachers for (default ``posts``): the bureau moves a teacher away only when
-    the campus has needed fewer posts for a while, not for a one-year dip.
+    the campus has needed fewer posts for a while, not for a one-year dip; ``public``: campuses the
+    county staffs (default all): the others neither give nor receive.
 
     Matching repeats until no surplus campus with a movable teacher has a vacancy campus teaching
     overlapping grades within ``reallocation_km``."""
@@ -142,6 +147,8 @@ def reallocate(teachers: Teachers, posts: np.ndarray, campus_xy: np.ndarray, cam
     free = np.bincount(teachers.owner[rows], minlength=n)
     surplus = np.minimum(np.maximum(owned - (posts if kept is None else np.maximum(kept, posts)), 0), free)
     vacancy = np.maximum(posts - owned, 0)
+    if public is not None:
+        surplus, vacancy = surplus * public, vacancy * public
     found = []
     while True:
         src, dst, count = _match(surplus, vacancy, campus_xy, campus_stage, params.reallocation_km)
@@ -163,15 +170,22 @@ def reallocate(teachers: Teachers, posts: np.ndarray, campus_xy: np.ndarray, cam
 
 
 def select_to_town(teachers: Teachers, posts: np.ndarray, campus_locale: np.ndarray, campus_stage: np.ndarray,
-                   reputation: np.ndarray, params: TeacherDynamics, seed: int, year: int) -> tuple[Teachers, Moves]:
-    """选调进城 (module docstring); return the new teachers and the moves (rural → town or urban)."""
+                   reputation: np.ndarray, params: TeacherDynamics, seed: int, year: int,
+                   public: np.ndarray | None = None) -> tuple[Teachers, Moves]:
+    """选调进城 (module docstring); return the new teachers and the moves (rural → town or urban).
+    ``public``: campuses the county staffs (default all); only their teachers apply and only their
+    vacancies are filled."""
     n = len(posts)
     t = teachers
     rural = LOCALES.index("rural")
     eligible = (_at_home(t, year) & ~t.manager & (campus_locale[t.campus] == rural)
                 & (t.years_here >= SELECTION_MIN_YEARS) & (t.age < SELECTION_MAX_AGE))
+    if public is not None:
+        eligible &= public[t.campus]
     applies = eligible & (rng.uniform(seed, "staffing", year, t.id, slot=0) < params.town_selection_rate)
     vacancy = np.where(campus_locale < rural, np.maximum(posts - np.bincount(t.owner, minlength=n), 0), 0)
+    if public is not None:
+        vacancy = vacancy * public
     rows = np.flatnonzero(applies)
     if rows.size == 0 or vacancy.sum() == 0:
         return t, Moves.none()

@@ -38,6 +38,13 @@ def check_references(scn: Scenario, campuses: list[Campus], locs: Locations, fil
         if isinstance(p, (CloseCampus, AddClassrooms)) and p.campus not in ids:
             add(("policies", i, "campus"), "an existing campus id / 已有校区编号", f"'{p.campus}'", _hint(p.campus, ids))
 
+    private = {c.id for c in campuses if c.sector == "private"}
+    for i, p in enumerate(scn.policies):
+        if isinstance(p, OpenCampus) and p.campus.sector == "private":
+            add(("policies", i, "campus", "sector"), "a public campus: open_campus opens public schools (a private "
+                "school opening during the run is not modelled; list it under region with its quality instead) "
+                "/ 新建校区须为公办", "private / 民办")
+
     group_ids: set[str] = set()
     owner: dict[str, str] = {}
     for g_i, g in enumerate(scn.groups):
@@ -49,6 +56,9 @@ def check_references(scn: Scenario, campuses: list[Campus], locs: Locations, fil
             path = ("groups", g_i) + (key if isinstance(key, tuple) else (key,))
             if cid not in ids:
                 add(path, "a campus id of this scenario / 本情景中的校区编号", f"'{cid}'", _hint(cid, ids))
+            elif cid in private:
+                add(path, "a public campus: education groups, school districts and consortia (集团/学区/教联体) join "
+                          "public schools / 集团化办学成员须为公办学校", f"'{cid}' is private / 民办")
             elif cid in owner and owner[cid] != g.id:
                 add(path, "each campus in at most one group / 每校最多属于一个集团",
                     f"'{cid}' is already in group '{owner[cid]}' / 已属于集团 '{owner[cid]}'")
@@ -79,6 +89,10 @@ def check_references(scn: Scenario, campuses: list[Campus], locs: Locations, fil
                     found = f"'{zoned}'" + (f" ({stage_of[zoned]})" if zoned in stage_of else "")
                     add(("demography", "cells", i, field), f"a campus teaching those grades ({', '.join(teaches)}) / "
                         "须为教授相应年级的校区", found, _hint(zoned, ids))
+                elif zoned in private:
+                    add(("demography", "cells", i, field), "a public campus: a private school is nobody's zone "
+                        "(就近入学 zones public schools; families apply to private ones) / 划片学校须为公办",
+                        f"'{zoned}' is private / 民办")
     if problems:
         raise ScenarioError(problems)
 

@@ -27,8 +27,9 @@ class Choice(Model):
 
     Utility of campus j for a family: ``reputation_weight × max(0, 1 + ses_reputation × SES) ×
     reputation_j − time_weight × minutes_j − cost_weight × [j outside the family's locale] +
-    boarding_bonus × [a bed makes the trip weekly] + chance_weight × ln(admission chance_j)``, plus a
-    Gumbel draw keyed to the pupil.
+    boarding_bonus × [a bed makes the trip weekly] + chance_weight × ln(admission chance_j) −
+    tuition_weight × tuition_j / 10,000 × exp(−tuition_ses_slope × SES)``, plus a Gumbel draw keyed
+    to the pupil.  Tuition is charged by private (民办) campuses only.
     """
 
     reputation_weight: upto(100.0) = ranged(
@@ -55,6 +56,17 @@ class Choice(Model):
     allocation_minutes: upto(600.0) = ranged(
         20.0, (0.0, 40.0),
         "统筹安排半径 / pupils whose zoned campus is full are placed by the bureau at the nearest campus with a free seat within this one-way trip (minutes), not more rural than their home; beyond it they overflow into the zoned campus; default 20 (no estimate; 0 turns placement off).")
+    tuition_weight: upto(100.0) = ranged(
+        3.0, (1.0, 6.0),
+        "学费负担 / utility lost per 10,000 yuan of a private campus's yearly tuition, for a family of SES 0; default 3: a "
+        "15,000-yuan junior fee weighs as much as about half an SD of reputation to such a family (no estimate; in the CIEFR "
+        "household survey, 中国教育财政家庭调查, families of private junior pupils spend 34.5 % of their outlays on "
+        "education against 13.8 % for public ones, and 7.0 % of primary and 9.4 % of junior pupils are in private schools).")
+    tuition_ses_slope: upto(5.0) = ranged(
+        0.5, (0.2, 1.0),
+        "学费负担收入梯度 / how fast the weight of tuition falls with family SES: it is multiplied by exp(−slope × SES), "
+        "fees weighing by their share of a family income that rises e^slope-fold per SD of SES; default 0.5 (no estimate: "
+        "SES stands in for household income here; sweep it).")
     admission: Annotated[str, Field(pattern="^(catchment|open)$")] = Field(
         "open", description="招生规则 / catchment (就近入学: zoned campus, then the bureau's placement of overflow) or open (then choice for the seats left); default open.")
 

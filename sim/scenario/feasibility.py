@@ -50,7 +50,10 @@ def check_size(scn: Scenario, campuses: list[Campus] | None, locs: Locations, fi
     spec = scn.region.synthetic
     if spec is not None:
         counts = {s: getattr(spec.campuses, s) for s in STAGES}
-        n_campuses = sum(c.urban + c.town + c.rural for c in counts.values())
+        n_public = n_campuses = sum(c.urban + c.town + c.rural for c in counts.values())
+        if spec.private is not None:  # private campuses are generated beside the public ones
+            n_campuses += sum(getattr(spec.private.campuses, s).urban + getattr(spec.private.campuses, s).town
+                              for s in STAGES)
         n_urban = sum(c.urban for c in counts.values())
         pupils = spec.pupils.primary + spec.pupils.junior
         if spec.districts and (n_campuses + len(opened)) / spec.districts > MAX_CAMPUSES_PER_DISTRICT:
@@ -58,9 +61,9 @@ def check_size(scn: Scenario, campuses: list[Campus] | None, locs: Locations, fi
             report.add(("region", "synthetic", "districts"),
                        f"at most {MAX_CAMPUSES_PER_DISTRICT} campuses per district / 每学区不超过此数",
                        f"{n_campuses} campuses in {spec.districts} district(s)", f"use at least {need} districts or 0")
-        if spec.districts > n_campuses:
-            report.add(("region", "synthetic", "districts"), "no more districts than campuses / 学区数不超过校区数",
-                       f"{spec.districts} districts for {n_campuses} campuses")
+        if spec.districts > n_public:
+            report.add(("region", "synthetic", "districts"), "no more districts than public campuses / 学区数不超过公办校区数",
+                       f"{spec.districts} districts for {n_public} public campuses")
         if n_urban + spec.towns + spec.villages > MAX_CELLS:
             report.add(("region", "synthetic"), f"at most {MAX_CELLS:,} residential cells (urban campuses + towns + "
                        "villages) / 居住网格数上限", f"{n_urban + spec.towns + spec.villages:,}")
@@ -124,16 +127,19 @@ def _campus_paths(campuses: list[Campus], policies: list[Policy]) -> dict[str, t
 
 
 def _check_timeline(campuses: list[Campus], policies: list[Policy], report: _Report) -> None:
-    """Walk the policies year by year: campuses open and close, classrooms change, allowances are set."""
+    """Walk the policies year by year: campuses open and close, classrooms change, allowances are set.
+    Only public campuses count for the stage parts taught: every cell needs a public zone."""
     stage = {c.id: c.stage for c in campuses}
     stage.update({p.campus.id: p.campus.stage for p in policies if isinstance(p, OpenCampus)})
     rooms = {c.id: c.classrooms for c in campuses}
     rooms.update({p.campus.id: p.campus.classrooms for p in policies if isinstance(p, OpenCampus)})
     is_open = {c.id: True for c in campuses}
+    public = {c.id: c.stage for c in campuses if c.sector == "public"}
+    public.update({p.campus.id: p.campus.stage for p in policies if isinstance(p, OpenCampus) and p.campus.sector == "public"})
     opens = {p.campus.id: p.year for p in policies if isinstance(p, OpenCampus)}
     closed_by: dict[str, tuple[int, int]] = {}
     allowance_year: dict[int, int] = {}
-    _stages_taught(is_open, stage, 1, ("region",), report)
+    _stages_taught(is_open, public, 1, ("region",), report)
     for year in sorted({p.year for p in policies}):
         changed = None
         for i, p in enumerate(policies):
@@ -164,7 +170,7 @@ def _check_timeline(campuses: list[Campus], policies: list[Policy], report: _Rep
                                f"a second one in year {year} (first: policies[{allowance_year[year]}])")
                 allowance_year.setdefault(year, i)
         if changed is not None:
-            _stages_taught(is_open, stage, year, changed, report)
+            _stages_taught(is_open, public, year, changed, report)
 
 
 def _stages_taught(is_open: dict[str, bool], stage: dict[str, str], year: int, path: tuple,
@@ -172,7 +178,7 @@ def _stages_taught(is_open: dict[str, bool], stage: dict[str, str], year: int, p
     """Some open campus teaches each stage part from ``year`` on; else a problem at ``path``."""
     for part, stages in PARTS.items():
         if not any(is_open.get(cid) and s in stages for cid, s in stage.items()):
-            report.add(path, f"an open campus teaching {PART_LABEL[part]} in every year, for pupils moving up and "
-                             "children entering / 每年须有开办中的该学段校区",
+            report.add(path, f"an open public campus teaching {PART_LABEL[part]} in every year, for pupils moving up "
+                             "and children entering (private campuses are nobody's zone) / 每年须有开办中的该学段公办校区",
                        f"none from year {year} / 第{year}年起没有")
             return

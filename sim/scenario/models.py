@@ -27,9 +27,12 @@ Stage = Literal["primary", "junior", "nine_year"]
 """primary 小学 (grades 1–6), junior 初中 (grades 7–9), nine_year 九年一贯制 (grades 1–9)."""
 Locale = Literal["urban", "town", "rural"]
 """urban 城区 (county town), town 镇区 (township seat), rural 乡村 (village)."""
+Sector = Literal["public", "private"]
+"""public 公办 (run by the county, zoned, 就近入学), private 民办 (fee-paying, admits by application)."""
 
 STAGES: tuple[str, ...] = ("primary", "junior", "nine_year")
 LOCALES: tuple[str, ...] = ("urban", "town", "rural")
+SECTORS: tuple[str, ...] = ("public", "private")
 MODES: tuple[str, ...] = tuple(MODE_PARAMS)
 """Grouping modes of the language (:data:`sim.scenario.mode_params.MODE_PARAMS`): baseline 不分组,
 mingxiao_ruoxiao 名校+弱校, xuequ 学区制, jiaolianti 教联体."""
@@ -42,6 +45,15 @@ Count = Annotated[int, Field(ge=0, le=MAX_CAMPUS_PUPILS)]
 """Pupils, seats or places of one campus."""
 Yuan = Annotated[float, Field(ge=0, le=MAX_YUAN)]
 """Money, yuan."""
+Tuition = Annotated[float, Field(ge=0, le=1_000_000)]
+"""A yearly school fee, yuan (at most 1,000,000)."""
+
+PRIVATE_TUITION_YUAN: dict[str, float] = {"primary": 6_000.0, "junior": 15_000.0, "nine_year": 9_000.0}
+"""Default yearly fee of a private (民办) campus by stage, yuan: the difference in yearly family
+education spending per pupil between private and public schools in the CIEFR household survey
+(中国教育财政家庭调查, 魏易, 北京大学中国教育财政科学研究所): primary 12,945 vs 7,122 yuan, junior
+23,355 vs 8,570 yuan, rounded to 6,000 and 15,000; nine-year = (6 × 6,000 + 3 × 15,000) / 9.  A
+national mean, not a county's: state the fee of each campus where it is known."""
 RunYear = Annotated[int, Field(ge=1, le=MAX_YEAR_OF_RUN)]
 """A simulated year (1 = the first)."""
 
@@ -132,6 +144,22 @@ class Campus(Model):
     multimedia_classrooms: Annotated[int, Field(ge=0, le=MAX_CLASSROOMS)] | None = Field(None, description="网络多媒体教室 / networked multimedia classrooms (standard 2.3 / 2.4 per 100 pupils).")
     quality: SD = Field(0.0, description="办学质量 / school effect on achievement at the start, SD of pupil achievement relative to the region mean (within ±3); default 0.")
     reputation: SD | None = Field(None, description="声誉 / perceived quality that parents act on, same SD units; defaults to quality.")
+    sector: Sector = Field(
+        "public", description="办学性质 / public (公办: zoned for 就近入学, staffed and moved by the county) or private (民办: "
+                              "nobody's catchment, admits applicants up to its seats by lottery, charges tuition, left out "
+                              "of the county's 调剂 and of the 差异系数); default public.")
+    tuition_yuan_per_year: Tuition | None = Field(
+        None, description="学费 / yearly fee a family pays, yuan (at most 1,000,000); public campuses charge none (义务教育免费, "
+                          "so only 0 is accepted there); default for a private campus 6,000 primary / 15,000 junior / "
+                          "9,000 nine-year (CIEFR household survey: the gap in family education spending between private "
+                          "and public pupils, national means; state the campus's fee where known).")
+
+    @model_validator(mode="after")
+    def _free_if_public(self) -> "Campus":
+        if self.sector == "public" and self.tuition_yuan_per_year:
+            raise ValueError(f"no tuition at a public campus (义务教育免费; set sector: private for a fee-paying school) "
+                             f"/ 公办学校不收学费; found tuition_yuan_per_year = {self.tuition_yuan_per_year:g}")
+        return self
 
     @model_validator(mode="after")
     def _position(self) -> "Campus":
@@ -157,6 +185,52 @@ class PupilsByStage(Model):
 
     primary: Annotated[int, Field(ge=0, le=MAX_PUPILS)]
     junior: Annotated[int, Field(ge=0, le=MAX_PUPILS)]
+
+
+class PrivateCountsByLocale(Model):
+    """Private campus counts in the county town and the township seats (民办学校 locate where
+    fee-paying families live; none is generated in a village)."""
+
+    urban: Annotated[int, Field(ge=0, le=MAX_CAMPUSES)] = 0
+    town: Annotated[int, Field(ge=0, le=MAX_CAMPUSES)] = 0
+
+
+class PrivateCampusCounts(Model):
+    """Number of private campuses of each stage in the county town and the township seats."""
+
+    primary: PrivateCountsByLocale = PrivateCountsByLocale()
+    junior: PrivateCountsByLocale = PrivateCountsByLocale()
+    nine_year: PrivateCountsByLocale = PrivateCountsByLocale()
+
+
+class TuitionByStage(Model):
+    """Yearly fee of a private campus by stage, yuan (at most 1,000,000)."""
+
+    primary: Tuition = PRIVATE_TUITION_YUAN["primary"]
+    junior: Tuition = PRIVATE_TUITION_YUAN["junior"]
+    nine_year: Tuition = PRIVATE_TUITION_YUAN["nine_year"]
+
+
+class SyntheticPrivate(Model):
+    """Private (民办) campuses of a synthetic region, beside its public ones.
+
+    Ids are ``M`` + the public id pattern (``MPU01``: a private primary campus in the county town),
+    lower numbers the stronger.  They are nobody's catchment: their pupils at the start are the
+    families who choose them when the start's placement is settled by the admission rule.  The public
+    campuses, cells and zones are generated exactly as without them (a separate random stream)."""
+
+    campuses: PrivateCampusCounts = Field(description="民办校区数 / private campus counts by stage, urban and town only.")
+    quality_premium: SD = ranged(
+        0.2, (0.0, 0.5),
+        "民办质量溢价 / mean starting quality of private campuses above the public mean of their locale, SD; default 0.2 "
+        "(no estimate: private schools that charge fees must offer families something above the free school nearby; "
+        "selective intake then raises their measured results further).")
+    size: Annotated[float, Field(gt=0, le=100.0)] = Field(
+        1.0, description="规模比 / classrooms of a private campus relative to the mean public campus of its stage and locale "
+                         "(within ±30 %); default 1 (no estimate).")
+    tuition_yuan_per_year: TuitionByStage = Field(
+        TuitionByStage(), description="学费 / yearly fee by stage, yuan; default 6,000 / 15,000 / 9,000 (CIEFR household "
+                                      "survey: gap in family education spending between private and public pupils).")
 
 
 class SyntheticRegion(Model):
@@ -193,6 +267,9 @@ class SyntheticRegion(Model):
     boarding_share: ShareByLocale = Field(
         ShareByLocale(urban=0.0, town=0.2, rural=0.5),
         description="寄宿床位比 / boarding places as a share of the junior seats of junior and nine-year campuses, by locale; default 0 / 0.2 / 0.5 (no estimate: rural junior schools are mostly boarding schools, 寄宿制, county-town ones rarely).")
+    private: SyntheticPrivate | None = Field(
+        None, description="民办学校 / private campuses beside the public ones counted under campuses (urban and town only); "
+                          "default none.  Dongsheng district has 39 private schools of 135.")
 
 
 class Region(Model):

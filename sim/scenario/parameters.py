@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from .base import ByLocale
-from .models import Costs, Demography, SyntheticRegion, Teachers, Travel
+from .models import Costs, Demography, SyntheticPrivate, SyntheticRegion, Teachers, Travel
 from .dynamics import Dynamics
 from .mingxiao import MingxiaoParams
 from .ranges import RANGE_KEY, _model_class
@@ -24,6 +24,8 @@ SECTIONS: dict[str, tuple[str, type[BaseModel]]] = {
     "demography": ("人口 / demography", Demography),
     "travel": ("出行 / travel", Travel),
     "region.synthetic": ("合成地区 / synthetic region levers (region.synthetic)", SyntheticRegion),
+    "region.synthetic.private": ("民办学校 / private campuses of a synthetic region (region.synthetic.private)",
+                                 SyntheticPrivate),
     "costs": ("成本 / unit costs (costs)", Costs),
     "groups[*].params": ("名校+弱校 / 名校+弱校 groups (groups[i].params of a group with mode mingxiao_ruoxiao; "
                          "groups[*] sets every group)", MingxiaoParams),
@@ -31,7 +33,7 @@ SECTIONS: dict[str, tuple[str, type[BaseModel]]] = {
 """The parts of the scenario language that hold model parameters, with their bilingual titles."""
 
 SKIPPED = {"demography.cells", "demography.births", "region.synthetic.campuses", "region.synthetic.pupils",
-           "region.synthetic.seed"}
+           "region.synthetic.seed", "region.synthetic.private.campuses"}
 """Fields that are data or structure rather than parameters (cells, birth series, campus counts)."""
 
 

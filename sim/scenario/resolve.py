@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 from .campus_defaults import capacity_of, resources_at, stage_parts, teachers_for
-from .models import Campus, Cell, OpenCampus, Policy, Scenario
+from .models import PRIVATE_TUITION_YUAN, Campus, Cell, OpenCampus, Policy, Scenario
 from .synthetic import cells_per_campus
 
 KM_PER_DEG_LAT = 110.57
@@ -48,6 +48,8 @@ def _fill(c: Campus, scn: Scenario, project: _Projection, opening: bool) -> Camp
             upd[key] = value
     if c.reputation is None:
         upd["reputation"] = c.quality
+    if c.tuition_yuan_per_year is None:
+        upd["tuition_yuan_per_year"] = PRIVATE_TUITION_YUAN[c.stage] if c.sector == "private" else 0.0
     return c.model_copy(update=upd)
 
 

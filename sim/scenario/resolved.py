@@ -21,7 +21,8 @@ class ResolvedScenario:
     """A scenario with every campus and cell explicit.
 
     Campus guarantees: ``x_km``, ``y_km``, ``name``, ``legal_person``, ``capacity``, ``pupils``,
-    ``teachers``, the four resource inputs and ``reputation`` are set (never None).  Cells have
+    ``teachers``, the four resource inputs, ``reputation`` and ``tuition_yuan_per_year`` are set
+    (never None).  Cells have
     ``x_km``/``y_km``.  ``digest`` is a SHA-256 of the merged scenario data, used to key results.
     """
 

@@ -78,16 +78,18 @@ def pair_by_rule(strength: np.ndarray, stage: np.ndarray, x_km: np.ndarray, y_km
 
 
 def rollout_groups(plan: Rollout, campuses: list[Campus], given: list[Group], years: int) -> list[Group]:
-    """The groups ``plan`` forms over ``years`` simulated years, among ``campuses`` (those open at the
-    start: a campus opened later by a policy is not in the list) and outside the ``given`` groups.
+    """The groups ``plan`` forms over ``years`` simulated years, among the public ``campuses`` (those open
+    at the start: a campus opened later by a policy is not in the list; private ones join no group and
+    the coverage target counts public campuses) and outside the ``given`` groups.
     Ids are ``plan<year>_<hub id>``."""
     ids = [c.id for c in campuses]
     grouped = np.isin(ids, [cid for g in given for cid in ([g.hub] if g.hub else []) + list(g.members)])
+    public = np.array([c.sector == "public" for c in campuses], dtype=bool)
     strength = np.array([c.reputation for c in campuses], dtype=float)
     stage = np.array([STAGES.index(c.stage) for c in campuses])
     x = np.array([c.x_km for c in campuses], dtype=float)
     y = np.array([c.y_km for c in campuses], dtype=float)
-    is_open = np.ones(len(campuses), bool)
+    is_open = public  # private campuses join no group, nor count in the coverage of public ones
     params = plan.params.model_dump(mode="json")
     out = []
     for year in range(1, years + 1):

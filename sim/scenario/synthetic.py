@@ -29,6 +29,12 @@ start within the scenario's crowding.  A nine-year campus's home cell is zoned t
 Seats and villages without a campus get a cell of their own with a small population (20–60 school-age
 children) taken from the nearest home cell of their locale, zoned like it.  So the children of the
 cells sum to the county's pupils, stage by stage and grade by grade.
+
+Private (民办) campuses, when asked for (``spec.private``), are added after all of this from a random
+stream of their own (:func:`_private_campuses`): the public campuses, cells and zones are those of the
+same region without them.  They have no home cell and are nobody's zone; their pupils at the start are
+the families who choose them when the engine settles the starting placement, out of the county's
+pupils (so the public campuses start less full).
 """
 
 from __future__ import annotations
@@ -149,6 +155,8 @@ def synthesise_region(spec: SyntheticRegion, teachers: Teachers, demography: Dem
             boarding_places=_beds(spec, stages[i], locales[i], capacity[i]),
         ))
     cells = _region_cells(rng, campuses, by_grade, feeder_of, feeders, seats, villages, demography, start_year)
+    if spec.private is not None:
+        campuses += _private_campuses(spec, teachers, campuses, seats)
     return campuses, cells
 
 
@@ -157,7 +165,8 @@ def cells_per_campus(campuses: list[Campus], demography: Demography, start_year:
 
     ``campuses`` must be resolved (position and ``pupils`` set).  Each cell sits at its campus, has
     the campus's locale, id ``C_<campus id>``, the locale's mean SES, and is zoned to its campus for
-    the grades the campus teaches (for the others, by the nearest rule).  Its children of ages 6–14
+    the grades the campus teaches (for the others, and at a private campus, which is nobody's zone,
+    by the nearest rule).  Its children of ages 6–14
     are the campus's pupils split over the grades it teaches by birth-cohort weights (other
     school ages are 0); ages 0–5 are scaled by births from its youngest taught grade.
     """
@@ -170,8 +179,8 @@ def cells_per_campus(campuses: list[Campus], demography: Demography, start_year:
             locale=campus.locale,
             children=_children_by_age(grades, demography, start_year),
             ses=demography.ses_mean.of(campus.locale),
-            zone_primary=campus.id if campus.stage != "junior" else None,
-            zone_junior=campus.id if campus.stage != "primary" else None,
+            zone_primary=campus.id if campus.stage != "junior" and campus.sector == "public" else None,
+            zone_junior=campus.id if campus.stage != "primary" and campus.sector == "public" else None,
         ))
     return cells
 
@@ -499,6 +508,73 @@ def _region_cells(rng: np.random.Generator, campuses: list[Campus], by_grade: np
                  ses=demography.ses_mean.of(r["locale"]) + float(rng.normal(0.0, SES_NOISE_SD)),
                  zone_primary=r["zone"][0], zone_junior=r["zone"][1])
             for r in rows]
+
+
+PRIVATE_STREAM = 1
+"""Second entry of the seed sequence of private campuses' draws (the public layout uses the bare
+seed), so asking for private campuses leaves the public campuses, cells and zones as they were."""
+
+PRIVATE_FILL = 0.9
+"""Pupils at a generated private campus, as a share of its seats, from which its starting teachers
+are sized (no estimate; its pupils at the start are the families who choose it)."""
+
+
+def _private_campuses(spec: SyntheticRegion, teachers: Teachers, public: list[Campus], seats: np.ndarray
+                      ) -> list[Campus]:
+    """Private (民办) campuses of a synthetic region (:class:`SyntheticPrivate`), after its public ones.
+
+    Urban ones lie uniformly in the county-town disc, town ones within ``TOWN_SPREAD_KM`` of a
+    township seat (dealt in turn).  Quality is drawn around the public locale mean plus
+    ``quality_premium`` with the region's ``quality_sd`` (sorted: lower numbers stronger);
+    reputation starts at quality.  Classrooms: ``size`` × the mean of the public campuses of the
+    same stage and locale (of the stage, or of all, when there are none) × uniform ±30 %; resources
+    at the locale's ``resource_level`` with the usual noise; boarding places as public campuses;
+    district: that of the nearest public campus.  Draws come from a stream of their own
+    (:data:`PRIVATE_STREAM`)."""
+    priv = spec.private
+    rng = np.random.default_rng(np.random.SeedSequence([spec.seed, PRIVATE_STREAM]))
+    rooms = {(c.stage, c.locale): [] for c in public}
+    for c in public:
+        rooms[c.stage, c.locale].append(c.classrooms)
+    public_xy = np.array([[c.x_km, c.y_km] for c in public], dtype=float).reshape(-1, 2)
+    dealt, out = 0, []
+    for stage in STAGES:
+        for locale in ("urban", "town"):
+            n = getattr(getattr(priv.campuses, stage), locale)
+            if n == 0:
+                continue
+            if locale == "urban":
+                xy = _annulus(rng, n, 0.0, spec.county_town_radius_km)
+            else:
+                anchors = seats if len(seats) else np.zeros((1, 2))
+                xy = anchors[(dealt + np.arange(n)) % len(anchors)] + _annulus(rng, n, 0.0, TOWN_SPREAD_KM)
+                dealt += n
+            quality = sorted(rng.normal(spec.quality_mean.of(locale) + priv.quality_premium, spec.quality_sd, n).tolist(),
+                             reverse=True)
+            same = rooms.get((stage, locale)) or [r for (s, _), v in rooms.items() if s == stage for r in v] \
+                or [c.classrooms for c in public] or [MIN_CLASSROOMS]
+            size = priv.size * float(np.mean(same)) * rng.uniform(1 - CLASSROOM_NOISE, 1 + CLASSROOM_NOISE, n)
+            width = max(2, len(str(n)))
+            for k in range(n):
+                classrooms = max(int(round(size[k])), MIN_CLASSROOMS)
+                capacity = capacity_of(stage, classrooms)
+                pupils = int(round(PRIVATE_FILL * capacity))
+                resources = {name: value * rng.lognormal(0.0, NOISE_SD) for name, value in
+                             resources_at(stage_parts(stage, capacity), spec.resource_level.of(locale)).items()}
+                near = int(np.argmin(np.hypot(*(public_xy - xy[k]).T))) if len(public) else -1
+                out.append(Campus(
+                    id=f"M{STAGE_LETTER[stage]}{LOCALE_LETTER[locale]}{k + 1:0{width}d}", stage=stage, locale=locale,
+                    x_km=float(xy[k, 0]), y_km=float(xy[k, 1]), district=public[near].district if near >= 0 else None,
+                    classrooms=classrooms, capacity=capacity, pupils=pupils,
+                    teachers=teachers_for(stage_parts(stage, pupils), teachers),
+                    floor_area_m2=float(resources["floor_area_m2"]),
+                    sports_area_m2=float(resources["sports_area_m2"]),
+                    equipment_value_yuan=float(resources["equipment_value_yuan"]),
+                    multimedia_classrooms=max(0, round(resources["multimedia_classrooms"])),
+                    quality=quality[k], reputation=quality[k],
+                    boarding_places=_beds(spec, stage, locale, capacity),
+                    sector="private", tuition_yuan_per_year=getattr(priv.tuition_yuan_per_year, stage)))
+    return out
 
 
 NEAREST_CANDIDATES = 8
