@@ -48,6 +48,8 @@ LAST_YEAR_LINES = (
     Line("大班额占比 / share of 56+ classes", "region", REGION, "share_classes_56plus", 100, 2, " %"),
     Line("超大班额班级 / 66+ classes", "region", REGION, "classes_66plus", 1, 1),
     Line("城乡学业差距 / urban–rural gap, SD", "region", REGION, "achievement_gap_rural"),
+    Line("核心校与成员校差距 / hub–member gap of the plan's groups, SD", "region", REGION, "hub_member_gap"),
+    Line("交流比例 / share of teachers exchanged", "region", REGION, "exchange_rate", 100, 1, " %"),
     Line("乡村学位使用率 / rural seat use", "locale", "rural", "utilisation", 100, 1, " %"),
     Line("累计回流 / backflow to date, pupils", "region", REGION, "backflow_cumulative", 1, 1),
     Line("乡村教师流失率 / rural teacher attrition", "locale", "rural", "attrition_rate", 100, 2, " %"),
@@ -112,7 +114,7 @@ def _cell(row: pd.Series | None, line: Line, reference: bool) -> str:
     if row is None:
         return "–"
     text = f"{_num(row['mean'], line)}{line.unit} [{_num(row['ci_low'], line)}, {_num(row['ci_high'], line)}]"
-    if reference:
+    if reference or pd.isna(row["diff"]):  # a plan measure the reference has not (groups, exchange)
         return text
     diff = f"Δ {_num(row['diff'], line, sign=True)}{line.diff_unit} [{_num(row['diff_ci_low'], line, sign=True)}, " \
            f"{_num(row['diff_ci_high'], line, sign=True)}]"

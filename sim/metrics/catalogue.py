@@ -119,9 +119,10 @@ _QUALITY = [
     Metric("mean_achievement", "平均学业水平 / mean achievement", "SD", ("locale", "campus"),
            "Mean achievement of pupils in SD units (z): pupil-weighted over the locale's open campuses, or the "
            "campus's own mean."),
-    Metric("hub_member_gap", "核心校与成员校差距 / hub–member achievement gap", "SD", ("group",),
+    Metric("hub_member_gap", "核心校与成员校差距 / hub–member achievement gap", "SD", ("region", "group"),
            "Hub campus's mean achievement minus the pupil-weighted mean achievement of the group's member campuses, "
-           "in SD units (填谷: does it narrow?). Only for groups whose hub and at least one member have pupils."),
+           "in SD units (填谷: does it narrow?). Only for groups whose hub and at least one member have pupils. "
+           "Region: all hubs' pupils against all members' pupils of the run's groups (no row without groups)."),
     Metric("hub_change", "核心校水平变化（固峰） / change in hub achievement since the first year", "SD", ("campus",),
            "For hub campuses: mean achievement this year minus the same campus's mean in the first year of the "
            "run, in SD units. Shows whether the peak held (固峰)."),

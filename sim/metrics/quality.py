@@ -113,6 +113,19 @@ def group_metrics(c: _Campuses) -> Block:
     return Block("group", g.keys[0][both], g.keys[1][both], {"hub_member_gap": gap[both]})
 
 
+def pooled_group_gap(c: _Campuses) -> Block:
+    """Region rows: all hubs' pupils' mean z minus all members' pupils' mean z, in the years with
+    both (no rows in a run without groups)."""
+    grouped = (c.group != "") & ((c.role == "hub") | (c.role == "member"))
+    years = Groups.by(c.year[grouped])
+    role, nz, n = c.role[grouped], c.nz[grouped], c.n[grouped]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gap = years.sum(nz, role == "hub") / years.sum(n, role == "hub") \
+            - years.sum(nz, role == "member") / years.sum(n, role == "member")
+    both = np.isfinite(gap)
+    return Block.region(years.keys[0][both], {"hub_member_gap": gap[both]})
+
+
 def campus_metrics(c: _Campuses, first_year: int) -> list[Block]:
     """Each campus's z, and for hubs their change in z since ``first_year`` (固峰)."""
     base = c.year == first_year
@@ -129,7 +142,7 @@ def quality_blocks(cy: pd.DataFrame, levels: Levels = None) -> list[Block]:
         return []
     out = []
     if wanted(levels, "region"):
-        out.append(region_metrics(c))
+        out += [region_metrics(c), pooled_group_gap(c)]
     if wanted(levels, "locale"):
         out.append(locale_metrics(c))
     if wanted(levels, "group"):
