@@ -495,6 +495,7 @@ def network_stats(scn: ResolvedScenario, graph: nx.MultiDiGraph) -> dict[str, in
     campus_nodes = [n for n, k in graph.nodes(data="kind") if k == "campus"]
     mode_of = {g.id: g.mode for g in scn.groups}
     grouped = sum(1 for n in campus_nodes if mode_of.get(graph.nodes[n]["group"], "baseline") != "baseline")
+    public = sum(1 for c in scn.campuses if c.sector == "public")  # coverage of public schools: private ones join none
     edges = [(u, v, a) for u, v, a in graph.edges(data=True)]
     kinds = Counter(a["kind"] for _, _, a in edges)
     hub_km = [a["distance_km"] for _, _, a in edges if a["kind"] == "group"]
@@ -513,7 +514,7 @@ def network_stats(scn: ResolvedScenario, graph: nx.MultiDiGraph) -> dict[str, in
         "groups": len(scn.groups),
         **{f"groups_{mode}": modes.get(mode, 0) for mode in MODES},
         "campuses_in_groups": grouped,
-        "group_coverage_pct": 100.0 * grouped / len(campus_nodes) if campus_nodes else None,
+        "group_coverage_pct": 100.0 * grouped / public if public else None,
         "districts": len({graph.nodes[n]["district"] for n in campus_nodes} - {None}),
         "hub_member_km_mean": float(np.mean(hub_km)) if hub_km else None,
         "hub_member_km_max": float(np.max(hub_km)) if hub_km else None,

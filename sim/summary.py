@@ -30,11 +30,12 @@ def start_classes(scn: ResolvedScenario) -> tuple[np.ndarray, np.ndarray]:
 
 
 def summarise(scn: ResolvedScenario) -> dict:
-    """Counts, pupils, teachers, start class sizes, groups by mode and group coverage."""
+    """Counts, pupils, teachers, start class sizes, groups by mode and group coverage (of public
+    campuses: private ones cannot join a group)."""
     campuses = scn.campuses
     enrol, classes = start_classes(scn)
     in_groups = {cid for g in scn.groups if g.mode != "baseline" for cid in [g.hub, *g.members] if cid}
-    ids = {c.id for c in campuses}
+    ids = {c.id for c in campuses if c.sector == "public"}  # coverage of public schools (private ones join no group)
     return {
         "name": scn.name,
         "title": scn.title,
@@ -48,6 +49,6 @@ def summarise(scn: ResolvedScenario) -> dict:
         "cells": len(scn.cells),
         **size_bands(enrol, classes),
         "groups_by_mode": Counter(g.mode for g in scn.groups),
-        "group_coverage_pct": 100.0 * len(in_groups & ids) / len(campuses) if campuses else 0.0,
+        "group_coverage_pct": 100.0 * len(in_groups & ids) / len(ids) if ids else 0.0,
         "policies": len(scn.policies),
     }
