@@ -21,10 +21,12 @@ student arrays ÷ pupils at the end), ``tables_s`` (records to tables) and ``met
 metric of the catalogue from the tables).  Targets hold on a 2-core machine, one process (:data:`TARGETS`).
 
 With ``groups=True`` (``bench --groups``) the same region is grouped by 名校+弱校 (mode
-``mingxiao_ruoxiao``, every parameter at its default) over :data:`GROUP_COVERAGE` of its campuses,
+``mingxiao_ruoxiao``; ``groups="xuequ"`` or ``"jiaolianti"``, ``bench --groups --mode …``, by that
+mode instead; every parameter at its default) over :data:`GROUP_COVERAGE` of its campuses,
 by the pairing rule of a coverage plan (:func:`sim.scenario.rollout.pair_by_rule`: strongest
 campuses first, each taking its weakest neighbours), all formed in year 1; the run then carries
-every hook of the mode (exchange, skill links, mentoring, brand, costs) and the same targets hold.
+every hook of the mode (exchange, skill links, brand, costs; pooled posts, buses and synchronous
+classes under 教联体; zoning and shared facilities under 学区制) and the same targets hold.
 The result says how many ``groups`` formed and their ``group_coverage`` (share of open campuses in
 a group).
 """
@@ -43,6 +45,7 @@ from .network import STAGES
 from .scenario.rollout import coverage, pair_by_rule
 from .scenario.loader import resolve
 from .scenario.mingxiao import CoveragePlan
+from .scenario.mode_params import MODE_LABELS
 from .scenario.models import Scenario
 from .scenario.resolved import ResolvedScenario
 from .yamlsource import Locations
@@ -91,9 +94,14 @@ GROUP_COVERAGE = 0.7
 """Share of campuses ``bench --groups`` puts in groups (Yuxi's 70 % target of compulsory schools)."""
 
 
-def scenario_data(size: str, years: int = 10, seed: int = 1, groups: bool = False) -> dict:
+def _mode(groups: bool | str) -> str | None:
+    """The grouping mode asked for: None (no groups), ``mingxiao_ruoxiao`` for True, or the name given."""
+    return None if groups is False or groups is None else "mingxiao_ruoxiao" if groups is True else str(groups)
+
+
+def scenario_data(size: str, years: int = 10, seed: int = 1, groups: bool | str = False) -> dict:
     """The scenario of ``size`` as the plain data a YAML file would hold (with ``groups``: and the
-    名校+弱校 groups of :func:`bench_groups` under ``groups``)."""
+    groups of :func:`bench_groups` of that mode, 名校+弱校 for True, under ``groups``)."""
     if size not in REGIONS:
         raise ValueError(f"size must be one of {', '.join(SIZES)}; got {size!r}")
     data = copy.deepcopy(BASE)
@@ -102,15 +110,17 @@ def scenario_data(size: str, years: int = 10, seed: int = 1, groups: bool = Fals
     data["simulation"].update(years=years, seed=seed)
     data["region"]["name"] = f"bench {size}"
     data["region"]["synthetic"].update(copy.deepcopy(REGIONS[size]))
-    if groups:
-        data["name"] = f"bench_{size}_groups"
-        data["title"] = f"基准（名校+弱校集团）/ benchmark: {size}, 名校+弱校 groups"
-        data["groups"] = bench_groups(_resolve(data, f"<bench:{size}>"))
+    mode = _mode(groups)
+    if mode:
+        label = MODE_LABELS[mode]
+        data["name"] = f"bench_{size}_{mode}"
+        data["title"] = f"基准（{label.split(' / ')[0]}）/ benchmark: {size}, {label.split(' / ')[-1]} groups"
+        data["groups"] = bench_groups(_resolve(data, f"<bench:{size}>"), mode=mode)
     return data
 
 
-def bench_groups(scn: ResolvedScenario, target: float = GROUP_COVERAGE) -> list[dict]:
-    """名校+弱校 groups over ``target`` of the campuses of ``scn`` (all open at the start), as the
+def bench_groups(scn: ResolvedScenario, target: float = GROUP_COVERAGE, mode: str = "mingxiao_ruoxiao") -> list[dict]:
+    """Groups of ``mode`` over ``target`` of the campuses of ``scn`` (all open at the start), as the
     ``groups`` entries of a scenario, all forming in year 1: a coverage plan's pairing rule
     (:func:`~sim.scenario.rollout.pair_by_rule`) with campus quality as strength, applied until
     the target is met or no further group can form (a plan forms at most 1,000 groups a call)."""
@@ -124,7 +134,7 @@ def bench_groups(scn: ResolvedScenario, target: float = GROUP_COVERAGE) -> list[
         pairing = pair_by_rule(strength, stage, x_km, y_km, is_open, grouped, plan, year=1)
         for h in pairing.hubs.tolist():
             members = np.flatnonzero(pairing.hub_of == h)
-            groups.append({"id": f"g{len(groups) + 1:04d}", "mode": "mingxiao_ruoxiao", "hub": campuses[h].id,
+            groups.append({"id": f"g{len(groups) + 1:04d}", "mode": mode, "hub": campuses[h].id,
                            "members": [campuses[m].id for m in members.tolist()]})
             grouped[h] = grouped[members] = True
         if len(pairing.hubs) == 0:
@@ -146,7 +156,7 @@ def _resolve(data: dict, source: str) -> ResolvedScenario:
     return resolve(Scenario.model_validate(data), data, Locations(), Path(source))
 
 
-def build_scenario(size: str, years: int = 10, seed: int = 1, groups: bool = False) -> ResolvedScenario:
+def build_scenario(size: str, years: int = 10, seed: int = 1, groups: bool | str = False) -> ResolvedScenario:
     """Validate and resolve the benchmark scenario of ``size`` (synthesises its region; with
     ``groups``, grouped by :func:`bench_groups`)."""
     return _resolve(scenario_data(size, years, seed, groups), f"<bench:{size}>")
@@ -167,8 +177,9 @@ def check(result: dict) -> dict[str, bool]:
     return out
 
 
-def bench(size: str, years: int = 10, seed: int = 1, groups: bool = False) -> dict:
-    """Build the region of ``size`` (with ``groups``: grouped by 名校+弱校 over 70 % of its campuses),
+def bench(size: str, years: int = 10, seed: int = 1, groups: bool | str = False) -> dict:
+    """Build the region of ``size`` (with ``groups``: grouped by that mode, 名校+弱校 for True, over
+    70 % of its campuses),
     run it for ``years`` years, and return the figures (module docstring)."""
     from .engine import Simulation
     from .metrics.compute import run_metrics
@@ -204,6 +215,7 @@ def bench(size: str, years: int = 10, seed: int = 1, groups: bool = False) -> di
         "cells": len(scn.cells),
         "teachers": int(len(sim.state.teachers)),
         "groups": len(scn.groups),
+        "mode": _mode(groups) or "",
         "group_coverage": round(group_coverage(scn), 3),
     }
     result["targets_met"] = all(check(result).values())

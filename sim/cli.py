@@ -600,30 +600,34 @@ BENCH_LABELS = {
 @click.option("--json", "as_json", is_flag=True, help="输出一行 JSON / print one JSON line")
 @click.option("--check", is_flag=True, help="未达标时退出码 1 / exit 1 when a target is missed")
 @click.option("--groups", is_flag=True,
-              help="名校+弱校集团覆盖70%校区 / group 70 % of the campuses by 名校+弱校 (pairing rule of a coverage plan)")
+              help="集团覆盖70%校区 / group 70 % of the campuses (pairing rule of a coverage plan), by --mode")
+@click.option("--mode", "group_mode", type=click.Choice(["mingxiao_ruoxiao", "xuequ", "jiaolianti"]),
+              default="mingxiao_ruoxiao", show_default=True, help="--groups 的办学模式 / the grouping mode of --groups")
 @click.option("--sweep", "sweep_bench", is_flag=True,
               help="扫描吞吐量 / time a county sweep instead: runs per minute and the 1,000-run figure (target < 180 s)")
 @click.option("--runs", type=click.IntRange(1, 100_000), default=1000, show_default=True,
               help="扫描运行次数 / runs of the --sweep benchmark")
 @WORKERS_OPTION
 @DASK_OPTION
-def bench_cmd(size: str, years: int, as_json: bool, check: bool, groups: bool, sweep_bench: bool, runs: int,
-              workers: int, dask: str | None) -> None:
+def bench_cmd(size: str, years: int, as_json: bool, check: bool, groups: bool, group_mode: str, sweep_bench: bool,
+              runs: int, workers: int, dask: str | None) -> None:
     """性能基准 / Benchmark: simulate a synthetic county, city or province in this process.
 
     报告运行用时、学生·年/秒、内存峰值、每生字节及目标达成 / Reports wall time, student-years per
     second, peak memory and bytes per student, against the targets for a 2-core machine.  With
-    --groups: the same region with 70 % of its campuses in 名校+弱校 groups, same targets.  With
+    --groups: the same region with 70 % of its campuses in groups of --mode (名校+弱校 by default, or
+    学区制, 教联体), same targets.  With
     --sweep: a sweep of --runs county runs on --workers processes (or --dask), reporting runs_per_min.
     """
     from .bench import TARGETS, bench, check as check_targets
+    from .scenario.mode_params import MODE_LABELS
 
     if sweep_bench:
         _bench_sweep(runs, workers, dask, years, as_json, check)
         return
-    result = bench(size, years, groups=groups)
+    result = bench(size, years, groups=group_mode if groups else False)
     passed = check_targets(result)
-    grouped = ", 名校+弱校集团 / 名校+弱校 groups" if groups else ""
+    grouped = f", {MODE_LABELS[group_mode]}" if groups else ""
     t = Table(title=f"基准 / benchmark: {size}, {years} 年 years{grouped}", title_justify="left")
     t.add_column("指标 measure")
     t.add_column("值 value", justify="right")

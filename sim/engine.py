@@ -9,14 +9,16 @@ week   event                       what happens
 =====  ==========================  ==========================================================
 34     policy timeline             the scenario's policies dated this year take effect
 35     school-year start           (from year 2) household moves, progression, grade-1 entry,
-                                   admission of entrants and grade-7 movers; 分流 into campuses
-                                   opened this year; class formation; staffing (posts from
-                                   classes and pupils, 调剂 of surplus teachers, 选调进城, hiring,
+                                   admission of entrants and grade-7 movers (from the modes'
+                                   zones); 分流 into campuses opened this year; class formation;
+                                   staffing (posts from classes and pupils, a group's pooled
+                                   deployment, 调剂 of surplus teachers, 选调进城, hiring,
                                    substitutes for what stays vacant); teachers assigned to classes
 55     semester boundary           first half of the year's learning gain
 75     end-of-year assessment      second half of the gain; grades 5 and 8 measured; reputation
 78     summer staffing             the year is recorded (the teachers who taught it); then a year of
-                                   experience, retirement, attrition, titles and backbone rounds
+                                   experience, retirement, attrition, titles and backbone rounds,
+                                   leadership teams refilled, the modes' exchange orders
 =====  ==========================  ==========================================================
 
 Grouping modes change a run only through the hooks of :class:`sim.modes.GroupingMode`, called at

@@ -78,3 +78,20 @@ def test_bench_groups_json_reports_groups_and_coverage(run_cli):
     assert doc["campuses"] == 60 and "targets_met" in doc
     plain = json.loads(run_cli("bench", "--years", "1", "--json").output.strip().splitlines()[-1])
     assert plain["groups"] == 0 and plain["group_coverage"] == 0.0
+
+
+@pytest.mark.parametrize("mode, flow, columns", [
+    ("jiaolianti", "pooled_deployment", {"sampling_test_g5", "cost_buses_yuan"}),
+    ("xuequ", "exchange", {"district_mean_achievement", "cost_district_running_yuan"})])
+def test_bench_groups_of_the_other_modes_cover_seventy_percent_and_run(mode, flow, columns, run_cli):
+    from sim.engine import Simulation
+    from sim.results import tables
+
+    scn = build_scenario("county", years=2, groups=mode)
+    assert {g.mode for g in scn.groups} == {mode} and group_coverage(scn) >= GROUP_COVERAGE
+    frames = tables(Simulation(scn, 1, 2).run(), scn.name, 0)
+    flows = frames["flows"]
+    assert flows.loc[(flows["kind"] == "teacher") & (flows["flow"] == flow), "count"].sum() > 0
+    assert columns <= set(frames["campus_year"].columns)
+    doc = json.loads(run_cli("bench", "--groups", "--mode", mode, "--years", "1", "--json").output.strip().splitlines()[-1])
+    assert doc["mode"] == mode and doc["group_coverage"] >= GROUP_COVERAGE

@@ -32,7 +32,7 @@ other families' draws untouched.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -215,14 +215,16 @@ def zoned(a: Applicants) -> tuple[np.ndarray, np.ndarray]:
     multi = np.flatnonzero((zone >= 0).sum(axis=1) > 1)
     if multi.size:
         cols = a.net.choice[a.part, a.cell[multi]]
-        utility = _utilities(a)[multi]
         known = zone[multi][:, :, None] == cols[:, None, :]
-        preference = np.where(known, utility[:, None, :], -np.inf).max(axis=2)
         reachable = np.where(known.any(axis=2), zone[multi], -1)
         reachable[:, 0] = zone[multi, 0]
-        preference = np.where(np.isfinite(preference), preference, -1e9)
-        if a.zone_random is not None:
-            preference[np.asarray(a.zone_random, bool)[a.cell[multi]]] = np.nan
+        preference = np.full(reachable.shape, np.nan)  # nan: a random order (电脑随机派位)
+        ranks = np.ones(len(multi), bool) if a.zone_random is None else ~np.asarray(a.zone_random, bool)[a.cell[multi]]
+        if ranks.any():  # families rank the zone's schools by utility (only theirs is computed)
+            rows = multi[ranks]
+            utility = _utilities(replace(a, cell=a.cell[rows], ses=a.ses[rows], ids=a.ids[rows]))
+            ranked = np.where(known[ranks], utility[:, None, :], -np.inf).max(axis=2)
+            preference[ranks] = np.where(np.isfinite(ranked), ranked, -1e9)
         got, left = district.lottery_allocate(a.ids[multi], np.arange(len(multi)), reachable, a.seats, a.seed,
                                               a.year, preference)
         campus[multi], overflow[multi] = got, left
