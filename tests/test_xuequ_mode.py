@@ -112,3 +112,22 @@ def test_lottery_zoning_mixes_intake_ses_and_keeps_families_in_their_zone(runs):
                       - outside_share(x["baseline"]["campus_year"], x["baseline"]["grade_year"], years)
                       for x in r.values()])
     assert high < 0, ("outside the zone", low, high)
+
+
+@pytest.mark.slow
+def test_losing_the_lottery_sends_some_families_to_private_schools(tmp_path):
+    """With private schools in the county town (two primary, one junior), lottery zoning sends more
+    entrants to them than one-school catchments do (Haidian 2018: rents near private schools rose
+    about 4 % after 多校划片)."""
+    path = tmp_path / "xuequ_private.yaml"
+    path.write_text(f"name: xuequ_private\nextends: {XUEQU}\nregion:\n  synthetic:\n    private:\n      campuses:\n"
+                    "        primary: {urban: 2}\n        junior: {urban: 1}\n", encoding="utf-8")
+    r = paired({"lottery": (path, ()), "none": (path, ("groups[*].params.admission=none",))}, 4)
+
+    def private_share(t) -> float:
+        private = set(t["campus_year"].query("sector == 'private'").campus)
+        entrants = t["grade_year"].query("grade in [1, 7] and year >= 2")
+        return entrants[entrants.campus.isin(private)].pupils.sum() / entrants.pupils.sum()
+
+    low, high = ci95([private_share(x["lottery"]) - private_share(x["none"]) for x in r.values()])
+    assert low > 0, (low, high)

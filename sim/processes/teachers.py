@@ -121,6 +121,9 @@ def september_hiring(teachers: Teachers, needed: np.ndarray, covered: np.ndarray
     bureau gives every class a teacher, whatever the labour market) or if
     ``U(seed, "hiring", year, c × HIRING_KEY_STRIDE + s) < fill_rate(locale_c)``; so hires never
     exceed ``needed``, and a campus never has fewer owned teachers than ``min(covered, needed)``.
+    Where teachers away on exchange (whose posts stay at home) leave fewer teachers present than
+    ``min(covered, needed)``, the shortfall is hired too (the bureau covers every class), above
+    ``needed`` if it must.
     Recruits are drawn by :func:`~sim.processes.workforce.recruits` (talent around
     ``talent_mean[c]``), with ids from their slot keys, and follow the existing teachers.
 
@@ -130,8 +133,12 @@ def september_hiring(teachers: Teachers, needed: np.ndarray, covered: np.ndarray
     """
     n_campuses = len(needed)
     owned = np.bincount(teachers.owner, minlength=n_campuses)
-    open_posts = np.maximum(np.asarray(needed, np.int64) - owned, 0)
-    must = np.maximum(np.asarray(covered, np.int64) - owned, 0)
+    present = np.bincount(teachers.campus, minlength=n_campuses)
+    needed, covered = np.asarray(needed, np.int64), np.asarray(covered, np.int64)
+    # teachers away on exchange hold their posts at home: a class they leave without a teacher present is covered
+    short = np.maximum(np.minimum(covered, needed) - present, 0)
+    open_posts = np.maximum(np.maximum(needed - owned, 0), short)
+    must = np.maximum(np.maximum(covered - owned, 0), short)
     slot_campus = np.repeat(np.arange(n_campuses), open_posts)
     slot = np.arange(len(slot_campus)) - np.repeat(np.cumsum(open_posts) - open_posts, open_posts)
     keys = slot_campus.astype(np.int64) * HIRING_KEY_STRIDE + slot
