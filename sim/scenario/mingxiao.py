@@ -165,13 +165,3 @@ class MingxiaoParams(Model):
     def extra_posts(self) -> float:
         """Extra posts per member under this variant."""
         return self.costs.extra_posts_jiedui if self.variant == "jiedui" else self.costs.extra_posts_tuoguan
-
-
-class Rollout(CoveragePlan):
-    """推进计划 / a scenario's roll-out of 名校+弱校 groups by a coverage plan.  The plan is drawn up
-    at the start from the campuses' reputation and positions (the bureau's list of pairings, year by
-    year): it becomes groups of mode ``mingxiao_ruoxiao`` with ``params``, forming in their year
-    (:func:`sim.scenario.rollout.rollout_groups`).  Campuses in the scenario's own groups, and
-    campuses opened later by a policy, are left out."""
-
-    params: MingxiaoParams = Field(MingxiaoParams(), description="集团参数 / the parameters of every group the plan forms (as groups[i].params); default the mode's defaults.")

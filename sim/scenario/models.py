@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import Field, TypeAdapter, create_model, model_validator
+from pydantic import Discriminator, Field, Tag, TypeAdapter, create_model, model_validator
 
 from .base import Ident, Model, SafeName, Share, ShareByLocale, Text, by_locale
 from .dynamics import Dynamics
 from .mode_params import MODE_LABELS, MODE_PARAMS
-from .mingxiao import Rollout
+from .mingxiao import CoveragePlan
 from .limits import (MAX_CAMPUS_PUPILS, MAX_CAMPUS_TEACHERS, MAX_CAMPUSES, MAX_CELL_CHILDREN, MAX_CELLS,
                      MAX_CLASSROOMS, MAX_KM, MAX_LIST, MAX_PUPILS, MAX_YEAR_OF_RUN, MAX_YUAN, SD_RANGE)
 from .ranges import ranged
@@ -460,6 +460,61 @@ def make_group(**data: Any) -> GroupBase:
     return _GROUP.validate_python(data)
 
 
+ROLLOUT_DEFAULT_MODE = "mingxiao_ruoxiao"
+"""The mode of a roll-out that names none (roll-outs were of 名校+弱校 groups before they had a mode)."""
+
+ROLLOUT_MODES: tuple[str, ...] = tuple(m for m in MODE_PARAMS if m != "baseline")
+"""Modes a roll-out may form: every mode with a hub (a baseline set has no hub to pair around)."""
+
+
+class RolloutBase(CoveragePlan):
+    """推进计划 / a scenario's roll-out of groups by a coverage plan.  The plan is drawn up at the
+    start from the campuses' reputation and positions (the bureau's list of groups, year by year):
+    each pairing becomes a group of mode ``mode`` with ``params``, forming in its year
+    (:func:`sim.scenario.rollout.rollout_groups`).  Campuses in the scenario's own groups, and
+    campuses opened later by a policy, are left out.  ``mode`` and its typed ``params`` are added per
+    mode by :func:`rollout_model`."""
+
+
+def rollout_model(mode: str, params: type[Model], label: str | None = None) -> type[RolloutBase]:
+    """The roll-out model of ``mode``: :class:`RolloutBase` with ``mode`` fixed to that name (optional
+    for :data:`ROLLOUT_DEFAULT_MODE`, required for the others, so the JSON Schema's ``oneOf`` picks
+    exactly one) and ``params`` validated by ``params`` (all defaults when absent)."""
+    label = label or mode
+    default = mode if mode == ROLLOUT_DEFAULT_MODE else ...
+    return create_model(
+        f"Rollout_{mode}", __base__=RolloutBase, __module__=__name__,
+        __doc__=f"A roll-out of groups of mode {mode} ({label}).",
+        mode=(Literal[mode], Field(default, description=f"办学模式 / mode of the groups the plan forms: {label}"
+                                                       + ("; the default when mode is left out." if mode == ROLLOUT_DEFAULT_MODE else "."))),
+        params=(params, Field(default_factory=params, description=f"集团参数 / the parameters of every group the plan forms (as groups[i].params of mode {mode}); default the mode's defaults.")))
+
+
+ROLLOUT_MODELS: dict[str, type[RolloutBase]] = {m: rollout_model(m, MODE_PARAMS[m], MODE_LABELS.get(m))
+                                                 for m in ROLLOUT_MODES}
+for _model in ROLLOUT_MODELS.values():
+    globals()[_model.__name__] = _model  # importable by name, so scenarios pickle for worker processes
+
+
+ROLLOUT_MODE_ERROR = "rollout_mode"
+"""pydantic error type of a roll-out whose ``mode`` is not one of :data:`ROLLOUT_MODES` (located at
+``rollout.mode`` by :mod:`sim.scenario.validation_errors`)."""
+
+
+def _rollout_mode(value: Any) -> str | None:
+    """The tag of a roll-out: its ``mode``, :data:`ROLLOUT_DEFAULT_MODE` when left out (None, an
+    unknown tag, for a mode that is not text)."""
+    mode = value.get("mode", ROLLOUT_DEFAULT_MODE) if isinstance(value, dict) else getattr(value, "mode", None)
+    return mode if isinstance(mode, str) else None
+
+
+Rollout = Annotated[Union[tuple(Annotated[m, Tag(k)] for k, m in ROLLOUT_MODELS.items())],
+                    Discriminator(_rollout_mode, custom_error_type=ROLLOUT_MODE_ERROR,
+                                  custom_error_message="mode is one of " + ", ".join(ROLLOUT_MODES)
+                                  + " (a roll-out forms groups around hubs)")]
+"""A roll-out: the model of its ``mode`` (a discriminated union, the default mode when left out)."""
+
+
 class OpenCampus(Model):
     """A new campus opens (新建/分校区) at the start of the given school year."""
 
@@ -557,6 +612,6 @@ class Scenario(Model):
     travel: Travel = Travel()
     dynamics: Dynamics = Dynamics()
     groups: list[Group] = Field(default_factory=list, max_length=MAX_LIST)
-    rollout: Rollout | None = Field(None, description="推进计划 / 名校+弱校 groups formed year by year by a coverage plan (beside the groups listed); default none.")
+    rollout: Rollout | None = Field(None, description="推进计划 / groups of one mode (default mingxiao_ruoxiao 名校+弱校) formed year by year by a coverage plan (beside the groups listed); default none.")
     policies: list[Policy] = Field(default_factory=list, max_length=MAX_LIST)
     costs: Costs = Costs()

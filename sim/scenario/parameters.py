@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from .base import ByLocale
-from .models import Costs, Demography, SyntheticPrivate, SyntheticRegion, Teachers, Travel
+from .models import Costs, Demography, RolloutBase, SyntheticPrivate, SyntheticRegion, Teachers, Travel
 from .dynamics import Dynamics
 from .mingxiao import MingxiaoParams
 from .ranges import RANGE_KEY, _model_class
@@ -29,6 +29,8 @@ SECTIONS: dict[str, tuple[str, type[BaseModel]]] = {
     "costs": ("成本 / unit costs (costs)", Costs),
     "groups[*].params": ("名校+弱校 / 名校+弱校 groups (groups[i].params of a group with mode mingxiao_ruoxiao; "
                          "groups[*] sets every group)", MingxiaoParams),
+    "rollout": ("推进计划 / roll-out by a coverage plan (rollout; its mode, default mingxiao_ruoxiao, and that "
+                "mode's params are as groups[i].mode and groups[i].params)", RolloutBase),
 }
 """The parts of the scenario language that hold model parameters, with their bilingual titles."""
 

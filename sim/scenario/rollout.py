@@ -3,8 +3,9 @@
 The plan pairs campuses by the rule of :func:`pair_by_rule` (strongest
 ungrouped campus first, each taking its weakest ungrouped neighbours of a shared stage), drawn up at
 the start from the campuses' reputation and positions, as a bureau publishes its list of groups for
-the coming years.  Each pairing becomes an ordinary group of mode ``mingxiao_ruoxiao`` whose
-``start_year`` is the year it forms, so the engine, the network and the metrics treat planned groups
+the coming years.  Each pairing becomes an ordinary group of the plan's ``mode`` (default
+``mingxiao_ruoxiao``; ``xuequ`` districts and ``jiaolianti`` consortia are paired by the same rule)
+whose ``start_year`` is the year it forms, so the engine, the network and the metrics treat planned groups
 exactly like groups written out by hand.
 """
 
@@ -15,8 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..stages import OVERLAP
-from .mingxiao import CoveragePlan, Rollout
-from .models import STAGES, Campus, Group, make_group
+from .mingxiao import CoveragePlan
+from .models import STAGES, Campus, Group, RolloutBase, make_group
 
 
 
@@ -77,11 +78,11 @@ def pair_by_rule(strength: np.ndarray, stage: np.ndarray, x_km: np.ndarray, y_km
     return Pairing(np.array(hubs, np.int64), hub_of)
 
 
-def rollout_groups(plan: Rollout, campuses: list[Campus], given: list[Group], years: int) -> list[Group]:
+def rollout_groups(plan: RolloutBase, campuses: list[Campus], given: list[Group], years: int) -> list[Group]:
     """The groups ``plan`` forms over ``years`` simulated years, among the public ``campuses`` (those open
     at the start: a campus opened later by a policy is not in the list; private ones join no group and
     the coverage target counts public campuses) and outside the ``given`` groups.
-    Ids are ``plan<year>_<hub id>``."""
+    Each is a group of ``plan.mode`` with ``plan.params``; ids are ``plan<year>_<hub id>``."""
     ids = [c.id for c in campuses]
     grouped = np.isin(ids, [cid for g in given for cid in ([g.hub] if g.hub else []) + list(g.members)])
     public = np.array([c.sector == "public" for c in campuses], dtype=bool)
@@ -96,7 +97,7 @@ def rollout_groups(plan: Rollout, campuses: list[Campus], given: list[Group], ye
         pairing = pair_by_rule(strength, stage, x, y, is_open, grouped, plan, year)
         for hub in pairing.hubs.tolist():
             members = np.flatnonzero(pairing.hub_of == hub)
-            out.append(make_group(id=f"plan{year}_{ids[hub]}", mode="mingxiao_ruoxiao", hub=ids[hub],
+            out.append(make_group(id=f"plan{year}_{ids[hub]}", mode=plan.mode, hub=ids[hub],
                                   members=[ids[m] for m in members], start_year=year, params=params))
             grouped[members] = grouped[hub] = True
     return out

@@ -26,9 +26,10 @@ def _unwrap(tp: Any) -> Any:
 
 
 def _members(tp: Any) -> list[Any]:
+    """The members of a (possibly optional, possibly nested) union, Annotated wrappers stripped."""
     tp = _unwrap(tp)
     if typing.get_origin(tp) in (typing.Union, types.UnionType):
-        return [_unwrap(a) for a in typing.get_args(tp)]
+        return [m for a in typing.get_args(tp) for m in _members(a)]
     return [tp]
 
 
@@ -97,6 +98,7 @@ CHINESE = {
     "string_type": "应为文本", "string_too_long": "文本过长", "string_too_short": "文本过短", "too_long": "条目过多",
     "too_short": "条目过少", "bool_parsing": "应为 true 或 false", "bool_type": "应为 true 或 false",
     "union_tag_invalid": "未知的类型", "string_pattern_mismatch": "格式不符",
+    "rollout_mode": "推进计划的模式须为所列之一",
 }
 """Chinese beside pydantic's English messages for the common kinds of error (bilingual output)."""
 
@@ -126,6 +128,9 @@ def problems_from_validation(
         loc = tuple(err["loc"]) + tuple((err.get("ctx") or {}).get("at", ()))  # a model check naming its key
         kind = err["type"]
         path = data_path(data, loc, keys_may_be_absent=kind in ("missing", "extra_forbidden"))
+        if kind == "rollout_mode" and isinstance(_follow(data, path), dict) and "mode" in _follow(data, path):
+            loc, path = loc + ("mode",), path + ("mode",)  # name the key whose value is refused
+            err = {**err, "input": _follow(data, path)}
         file, line = locs.find(loc_prefix + path, default_file)
         msg = err["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
         hint = ""
