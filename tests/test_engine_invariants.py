@@ -166,9 +166,9 @@ def test_allowance_is_recorded_by_locale(policy_run):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("path", [p for p in SCENARIOS if p.stem != "dongsheng"], ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
 def test_invariants_hold_in_every_shipped_scenario(path):
-    """Every year of every replicate each shipped scenario asks for (grouped scenarios wait for the modes)."""
+    """Every year of every replicate each shipped scenario asks for, grouped ones included."""
     scn = load_scenario(path)
     for replicate in range(scn.simulation.replicates):
         sim = Simulation(scn, replicate_seed(scn.simulation.seed, replicate))
