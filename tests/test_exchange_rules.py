@@ -401,3 +401,19 @@ def test_layout_keeps_only_the_groups_formed():
     rules = ExchangeRules(cap_share=1.0, backbone_floor=0.0, share=1.0)
     assert eligible(t, every, rules).tolist() == [True] * 4
     assert eligible(t, first, rules).tolist() == [True, True, False, False]
+
+
+def test_ring_sends_from_every_campus_to_the_others_in_turn():
+    """A district of five campuses (hub 0): under ``ring`` each campus sends its share, never home,
+    and receives about as many as it sends, year after year."""
+    campus = np.repeat(np.arange(5), 40)
+    t = make(campus, age=35, years_here=8, experience=13)
+    layout = GroupLayout(np.zeros(5, np.int64), np.array([1, 2, 2, 2, 2], np.int8), np.array([0]))
+    rules = ExchangeRules(directions="ring", share=0.2, cap_share=0.3, term_years=1, backbone_floor=0.0)
+    for year in (1, 2, 3):
+        t, orders = exchange_orders(t, layout, rules, year, seed=4)
+        sent = np.bincount(orders.origin, minlength=5)
+        received = np.bincount(orders.destination, minlength=5)
+        assert (sent == (8 if year == 1 else sent[0])).all() and sent[0] > 0  # ⌈0.2 × eligible⌉ everywhere
+        assert (orders.origin != orders.destination).all()
+        assert received.max() - received.min() <= 2

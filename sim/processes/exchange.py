@@ -39,7 +39,9 @@ Rules, in the order they apply each summer (after the school year ``year``):
    turn, neediest first (``need`` per campus, higher is needier — e.g. the vacant share of posts
    or minus reputation; without it, members take turns in campus order): the k-th teacher sent
    (backbone first, then by draw) goes to the (k mod m)-th neediest of the m members, so every
-   member gets ⌊n/m⌋ or ⌈n/m⌉ and backbone teachers are spread over members.
+   member gets ⌊n/m⌋ or ⌈n/m⌉ and backbone teachers are spread over members.  Under ``ring``
+   every campus of the group sends, to the others in turn (:func:`_ring_destinations`), so each
+   campus receives about as many teachers as it sends (a district's unified deployment).
 7. **Posting.** Sent teachers teach at the host (``campus = host``) for ``term_years`` school years
    (typically 2–3, range 1–6): ``exchange_until = year + term_years``, the last school year at the
    host; their years at the campus restart at 0 (and restart again on return, so a returning
@@ -164,8 +166,8 @@ def sending_campuses(layout: GroupLayout, rules: ExchangeRules) -> np.ndarray:
     g, role = layout.campus_group, layout.campus_role
     in_group = g >= 0
     gi = np.maximum(g, 0)
-    hub_sends = rules.directions in ("hub_to_member", "both")
-    member_sends = rules.directions in ("member_to_hub", "both")
+    hub_sends = rules.directions in ("hub_to_member", "both", "ring")
+    member_sends = rules.directions in ("member_to_hub", "both", "ring")
     has_members = layout.members()[gi] > 0 if len(layout.group_hub) else np.zeros(len(g), bool)
     has_hub = layout.group_hub[gi] >= 0 if len(layout.group_hub) else np.zeros(len(g), bool)
     return in_group & (((role == HUB) & has_members & hub_sends) | ((role == MEMBER) & has_hub & member_sends))
@@ -212,6 +214,28 @@ def _choose(campus: np.ndarray, rows: np.ndarray, due: np.ndarray, draw: np.ndar
     """Of ``rows``, the first ``places[campus]`` of each campus by (due first, then draw)."""
     order = rows[np.lexsort((draw[rows], ~due[rows], campus[rows]))]
     return order[_rank_within(campus, order) < places[campus[order]]]
+
+
+def _ring_destinations(rows: np.ndarray, t: Teachers, layout: GroupLayout, draw: np.ndarray,
+                       year: int) -> np.ndarray:
+    """Host campus of each sent teacher ``rows`` under ``ring`` (module docstring, rule 6): the
+    group's open campuses in campus order form a ring; the k-th teacher a campus at position p of m
+    sends (backbone first, then by draw) goes to position ``(p + 1 + (year + k) mod (m − 1)) mod m``,
+    never home, the campuses taking turns so each receives about what it sends."""
+    home = t.campus[rows]
+    group = layout.campus_group
+    campuses = np.flatnonzero(group >= 0)
+    campuses = campuses[np.lexsort((campuses, group[campuses]))]
+    size = np.bincount(group[campuses], minlength=len(layout.group_hub))
+    start = np.cumsum(size) - size
+    position = np.full(len(group), -1, np.int64)
+    position[campuses] = np.arange(len(campuses)) - start[group[campuses]]
+    order = np.lexsort((t.id[rows], draw[rows], ~t.backbone[rows], home))
+    k = np.empty(len(rows), np.int64)
+    k[order] = _rank_within(home, order)
+    g, m = group[home], size[group[home]]
+    step = 1 + (year + k) % np.maximum(m - 1, 1)
+    return campuses[start[g] + (position[home] + step) % m]
 
 
 def _destinations(rows: np.ndarray, t: Teachers, layout: GroupLayout, draw: np.ndarray,
@@ -266,7 +290,8 @@ def exchange_orders(teachers: Teachers, layout: GroupLayout, rules: ExchangeRule
     deferred = count(due) - np.bincount(t.campus[sent[due[sent]]], minlength=n_campus)
 
     origin = t.campus[sent].astype(np.int64)
-    dest = _destinations(sent, t, layout, draw, need)
+    dest = (_ring_destinations(sent, t, layout, draw, year) if rules.directions == "ring"
+            else _destinations(sent, t, layout, draw, need))
     campus, owner, years, until = t.campus.copy(), t.owner.copy(), t.years_here.copy(), t.exchange_until.copy()
     campus[sent] = dest
     if not rules.post_stays_home:

@@ -16,8 +16,9 @@ from pydantic import Field
 from .base import Model, Share
 from .ranges import ranged
 
-Direction = Literal["hub_to_member", "member_to_hub", "both"]
-"""Who is sent: hub teachers to member campuses, member teachers to the hub, or both ways."""
+Direction = Literal["hub_to_member", "member_to_hub", "both", "ring"]
+"""Who is sent: hub teachers to member campuses, member teachers to the hub, both ways, or every
+campus to the others in turn (a ring that turns each year: a district's unified deployment)."""
 
 FloorScope = Literal["hub", "all"]
 """Which sending campuses the backbone floor binds: the hub only, or every campus that sends."""
@@ -43,7 +44,7 @@ class ExchangeRules(Model):
     backbone_floor_on: FloorScope = Field(
         "hub", description="骨干比例适用范围 / the campuses the backbone floor binds: hub (the national rule binds urban and strong schools) or all (every sending campus, as Huanggang counts all exchanged teachers); default hub (rural members hold few backbone teachers, 6 % at the default workforce, and would otherwise send almost nobody).")
     directions: Direction = Field(
-        "both", description="交流方向 / hub_to_member, member_to_hub or both; default both (Huanggang in one year: 1,232 teachers town → village and 1,356 village → town).")
+        "both", description="交流方向 / hub_to_member, member_to_hub, both, or ring (every campus of the group sends to the others in turn, the ring turning each year, so each campus receives about as many as it sends: a district's 统一调配 among all its schools); default both (Huanggang in one year: 1,232 teachers town → village and 1,356 village → town).")
     term_years: Annotated[int, Field(ge=1, le=10)] = ranged(
         3, (1, 6),
         "交流期限 / school years an exchanged teacher teaches at the host campus before returning, years; default 3 (exchanges in China typically last 2–3 years, Japan's rotations 3–5; the national rule leaves the term to localities).")

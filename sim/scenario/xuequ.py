@@ -27,12 +27,14 @@ Admission = Literal["none", "lottery", "rolling"]
 """none: one school per catchment as before; lottery: 多校划片, one zone of several schools with
 places by lottery; rolling: 滚动划片, a cell's zoned school rotates over the district's schools."""
 
-DISTRICT_EXCHANGE: dict[str, Any] = {"share": 0.15, "directions": "both", "term_years": 1, "cap_share": 0.2,
+DISTRICT_EXCHANGE: dict[str, Any] = {"share": 0.15, "directions": "ring", "term_years": 1, "cap_share": 0.2,
                                      "min_years_at_school": 0}
 """The district's departures from :class:`ExchangeRules`' defaults (学区内统一调配师资).
 
 * ``share`` 0.15: Ziyun exchanges 15 % of its front-line teachers every year (每年让15%的一线教师进行交流);
-* ``directions`` both: teachers become 学区人 and move both ways between the head school and the others;
+* ``directions`` ring: teachers become 学区人 (district staff) and every school sends to the district's
+  other schools in turn, so each receives about as many as it sends (with ``both`` the head school
+  alone would take in every member's teachers);
 * ``term_years`` 1: a yearly exchange of 15 % (no term is published; read as one-year rotations);
 * ``cap_share`` 0.2: above the yearly share, so the cap (rounded down) does not hold back the 15 %
   (rounded up) at a small school with one-year terms;
@@ -92,7 +94,7 @@ class XuequParams(Model):
 
     exchange: ExchangeRules = Field(
         ExchangeRules(**DISTRICT_EXCHANGE),
-        description="学区内教师交流 / the exchange rules inside the district: those of every mode, with the district's defaults (share 0.15 of front-line teachers a year, no minimum years at the school, both directions, one-year terms, cap 0.2; Ziyun).")
+        description="学区内教师交流 / the exchange rules inside the district: those of every mode, with the district's defaults (share 0.15 of front-line teachers a year, no minimum years at the school, around the district's schools in turn, one-year terms, cap 0.2; Ziyun).")
     leaders: LeaderRotation = LeaderRotation()
     research: JointResearch = JointResearch()
     facilities: SharedFacilities = SharedFacilities()
