@@ -92,3 +92,22 @@ def large_class_share(cy: pd.DataFrame, campuses, years) -> float:
     """Classes of 56+ ÷ classes at ``campuses`` over ``years``."""
     y = cy[cy.year.isin(years) & cy.campus.isin(campuses)]
     return float(y.classes_56plus.sum() / max(y.classes.sum(), 1))
+
+
+def exchange_calls(monkeypatch, path: Path, years: int, seed: int) -> list[tuple]:
+    """Run scenario ``path`` for ``years`` on ``seed`` and return every call of the exchange rules,
+    as ``(teachers before, layout, rules, year, orders)``."""
+    from sim.engine import Simulation
+    from sim.processes import exchange
+    from sim.scenario.loader import load_scenario
+
+    calls, real = [], exchange.exchange_orders
+
+    def spy(teachers, layout, rules, year, seed, need=None):  # noqa: ANN001, ANN202
+        t, orders = real(teachers, layout, rules, year, seed, need)
+        calls.append((teachers, layout, rules, year, orders))
+        return t, orders
+
+    monkeypatch.setattr(exchange, "exchange_orders", spy)
+    Simulation(load_scenario(path, [f"simulation.years={years}"]), seed, years).run()
+    return calls

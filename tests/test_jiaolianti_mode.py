@@ -12,31 +12,21 @@ import pytest
 from sim.engine import Simulation
 from sim.modes.jiaolianti import Jiaolianti
 from sim.network import travel_minutes
-from sim.processes import consortium, exchange
+from sim.processes import consortium
 from sim.results import tables
 from sim.scenario.loader import load_scenario
 
-from mode_runs import (SCENARIOS, backflow, ci95, enrolment, hub_member_gap, large_class_share, paired)
+from mode_runs import SCENARIOS, backflow, ci95, enrolment, exchange_calls, hub_member_gap, large_class_share, paired
 
 JIAOLIANTI = SCENARIOS / "county_jiaolianti.yaml"
 BASELINE = SCENARIOS / "county_baseline.yaml"
 
 
 def test_exchange_keeps_the_backbone_floor_every_year(monkeypatch):
-    calls = []
-    real = exchange.exchange_orders
-
-    def spy(teachers, layout, rules, year, seed, need=None):
-        t, orders = real(teachers, layout, rules, year, seed, need)
-        calls.append((rules, year, orders, teachers))
-        return t, orders
-
-    monkeypatch.setattr(exchange, "exchange_orders", spy)
-    scn = load_scenario(JIAOLIANTI, ["simulation.years=4"])
-    Simulation(scn, 3, 4).run()
-    assert [c[1] for c in calls] == [1, 2, 3, 4]
+    calls = exchange_calls(monkeypatch, JIAOLIANTI, 4, 3)
+    assert [c[3] for c in calls] == [1, 2, 3, 4]
     total = 0
-    for rules, year, orders, teachers in calls:
+    for _, _, rules, year, orders in calls:
         assert rules.backbone_floor == 0.30 and rules.backbone_floor_on == "all" and not rules.post_stays_home
         sent = np.bincount(orders.origin)
         backbone = np.bincount(orders.origin[orders.backbone], minlength=len(sent))

@@ -13,7 +13,7 @@ from sim.processes import exchange
 from sim.results import tables
 from sim.scenario.loader import load_scenario
 
-from mode_runs import SCENARIOS, ci95, hub_member_gap, intake_ses_spread, outside_share, paired
+from mode_runs import SCENARIOS, ci95, exchange_calls, hub_member_gap, intake_ses_spread, outside_share, paired
 
 XUEQU = SCENARIOS / "county_xuequ.yaml"
 BASELINE = SCENARIOS / "county_baseline.yaml"
@@ -24,17 +24,7 @@ def every_district(**values) -> list[str]:
 
 
 def test_district_exchanges_its_share_of_front_line_teachers_every_year(monkeypatch):
-    calls = []
-    real = exchange.exchange_orders
-
-    def spy(teachers, layout, rules, year, seed, need=None):
-        t, orders = real(teachers, layout, rules, year, seed, need)
-        calls.append((teachers, layout, rules, year, orders))
-        return t, orders
-
-    monkeypatch.setattr(exchange, "exchange_orders", spy)
-    scn = load_scenario(XUEQU, ["simulation.years=3"])
-    Simulation(scn, 7, 3).run()
+    calls = exchange_calls(monkeypatch, XUEQU, 3, 7)
     assert [c[3] for c in calls] == [1, 2, 3]
     for teachers, layout, rules, year, orders in calls:
         assert rules.share == 0.15 and rules.min_years_at_school == 0

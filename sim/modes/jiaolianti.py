@@ -40,15 +40,15 @@ import numpy as np
 from ..network import travel_minutes
 from ..processes import consortium, district, exchange, partnership, reputation
 from ..processes.teachers import attrition_probability
-from .base import Context, GroupingMode, Moves, register
-from .parts import Part, Parts, concat, exchange_moves, years_in_group
+from .base import Context, Moves, register
+from .parts import ExchangeMode, Part, concat, research_links, years_in_group
 
 SAMPLED_GRADES = (5, 8)
 """Grades of Huanggang's sampling tests (五年级、八年级抽测), recorded as ``sampling_test_g<grade>``."""
 
 
 @register
-class Jiaolianti(GroupingMode):
+class Jiaolianti(ExchangeMode):
     """教联体 (module docstring)."""
 
     name = "jiaolianti"
@@ -57,8 +57,8 @@ class Jiaolianti(GroupingMode):
     cost_items = ("consortium_running", "network_rooms", "buses", "tier_allowance")
 
     def __init__(self) -> None:
+        super().__init__()
         self._formed: dict[int, int] = {}  # group → simulated year it formed
-        self._parts = Parts()
         self._returned: dict[str, np.ndarray] = {}  # this year's returners per campus (the year a consortium forms)
         self._gain: np.ndarray | None = None       # this year's synchronous gain per class
 
@@ -150,33 +150,19 @@ class Jiaolianti(GroupingMode):
             st.brand = np.where(p.in_part, offset, st.brand)
 
     def skill_links(self, ctx: Context) -> None:
-        st = ctx.state
         for p in self._parts(ctx):
-            r, t = p.params.research, st.teachers
-            seekers, partners = district.district_links(t.id, t.campus, t.pe_arts, p.group_of, r.links_per_teacher,
-                                                        ctx.seed, ctx.year)
-            grown = partnership.spread_skill(t.skill, seekers, partners, r.spread_rate)
-            st.teachers = type(t)(**{**vars(t), "talent": (t.talent + grown).astype(t.talent.dtype)})
+            research_links(ctx, p, p.params.research)
         return None
 
     def leaving(self, ctx: Context) -> np.ndarray | None:
-        st, t, out = ctx.state, ctx.state.teachers, None
-        dyn = ctx.scenario.dynamics.teachers
-        base = attrition_probability(ctx.net.campus_locale[t.campus], st.allowance[t.campus], t.experience, dyn)
+        st, t = ctx.state, ctx.state.teachers
+        base = attrition_probability(ctx.net.campus_locale[t.campus], st.allowance[t.campus], t.experience,
+                                     ctx.scenario.dynamics.teachers)
+        out = super().leaving(ctx)
         for p in self._parts(ctx):
-            extra = exchange.extra_attrition(t, p.params.exchange, ctx.year) * p.in_part[t.owner]
-            extra = extra + consortium.housing_attrition(base, t.campus, self._housed(ctx, p),
-                                                         p.params.support.housing_attrition_cut)
-            out = extra if out is None else out + extra
+            out = out + consortium.housing_attrition(base, t.campus, self._housed(ctx, p),
+                                                     p.params.support.housing_attrition_cut)
         return out
-
-    def teacher_rules(self, ctx: Context, params):  # noqa: ANN001, ANN201 (TeacherDynamics in and out)
-        for p in self._parts(ctx):
-            params = exchange.title_params(params, p.params.exchange)
-        return params
-
-    def exchange(self, ctx: Context) -> Moves | None:
-        return concat([exchange_moves(ctx, p, p.params.exchange) for p in self._parts(ctx)], "exchange")
 
     def record(self, ctx: Context) -> dict[str, np.ndarray]:
         st, s = ctx.state, ctx.state.students

@@ -36,12 +36,12 @@ import numpy as np
 from ..processes import exchange, partnership, reputation
 from ..rng import BORN_KEY_BITS
 from ..scenario.mingxiao import MingxiaoParams
-from .base import Context, GroupingMode, Moves, register
-from .parts import Part, Parts, concat, exchange_layout, exchange_moves, years_in_group
+from .base import Context, Moves, register
+from .parts import ExchangeMode, Part, concat, exchange_layout, years_in_group
 
 
 @register
-class Mingxiao(GroupingMode):
+class Mingxiao(ExchangeMode):
     """名校+弱校 and its variants (module docstring)."""
 
     name = "mingxiao_ruoxiao"
@@ -49,10 +49,10 @@ class Mingxiao(GroupingMode):
     cost_items = ("exchange_allowance", "group_management")
 
     def __init__(self) -> None:
+        super().__init__()
         self._formed: dict[int, int] = {}       # group → simulated year it formed
         self._mq_start: np.ndarray | None = None  # management quality before any group formed
         self._branches: set[int] = set()        # 名校+新校 members not open yet: seeded when they open
-        self._parts = Parts()
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -168,21 +168,6 @@ class Mingxiao(GroupingMode):
             st.teachers = type(t)(**{**vars(t), "talent": (t.talent + grown).astype(t.talent.dtype)})
             st.management = partnership.management_step(st.management, part.hub_of, p.convergence_rate())
         return None
-
-    def leaving(self, ctx: Context) -> np.ndarray | None:
-        t, out = ctx.state.teachers, None
-        for part in self._parts(ctx):
-            extra = exchange.extra_attrition(t, part.params.exchange, ctx.year) * part.in_part[t.owner]
-            out = extra if out is None else out + extra
-        return out
-
-    def teacher_rules(self, ctx: Context, params):  # noqa: ANN001, ANN201 (TeacherDynamics in and out)
-        for part in self._parts(ctx):
-            params = exchange.title_params(params, part.params.exchange)
-        return params
-
-    def exchange(self, ctx: Context) -> Moves | None:
-        return concat([exchange_moves(ctx, part, part.params.exchange) for part in self._parts(ctx)], "exchange")
 
     def record(self, ctx: Context) -> dict[str, np.ndarray]:
         st, t = ctx.state, ctx.state.teachers

@@ -1,6 +1,8 @@
 """What the grouping modes share: their active groups split by parameter set (:class:`Part`, as
-per-campus arrays), the exchange layout of a part, the years each campus has been in its group, and
-the teachers moved by several calls gathered into one :class:`~sim.modes.base.Moves`.
+per-campus arrays), the exchange layout of a part, the years each campus has been in its group, the
+teachers moved by several calls gathered into one :class:`~sim.modes.base.Moves`, joint research
+links across a group's campuses, and the hooks of every mode with an exchange block
+(:class:`ExchangeMode`).
 
 A mode's hooks receive all its active groups at once (``ctx.groups`` with their ``ctx.params``);
 groups with equal parameters are handled together, so a scenario whose groups share one parameter
@@ -13,9 +15,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ..processes import exchange, partnership
+from ..processes import district, exchange, partnership
 from ..scenario.base import Model
-from .base import Context, Moves
+from ..scenario.xuequ import JointResearch
+from .base import Context, GroupingMode, Moves
 
 
 @dataclass(frozen=True)
@@ -104,3 +107,41 @@ def exchange_moves(ctx: Context, part: Part, rules: exchange.ExchangeRules) -> M
     st.teachers, orders = exchange.exchange_orders(st.teachers, exchange_layout(ctx, part), rules, ctx.year,
                                                    ctx.seed, -st.reputation)
     return Moves(orders.origin, orders.destination, "exchange", orders.backbone)
+
+
+def research_links(ctx: Context, part: Part, research: JointResearch) -> None:
+    """A year of joint research and lesson preparation across the part's groups: each teacher is
+    linked to ``research.links_per_teacher`` teachers of the same subject group at the group's other
+    campuses, and teachers on a posting to their hosts; the weaker of each link closes
+    ``research.spread_rate`` of the gap (talent of ``ctx.state.teachers`` raised in place)."""
+    st = ctx.state
+    t, k = st.teachers, research.links_per_teacher
+    seekers, partners = district.district_links(t.id, t.campus, t.pe_arts, part.group_of, k, ctx.seed, ctx.year)
+    hosts, visitors = partnership.host_links(t.id, t.campus, t.owner, t.pe_arts, part.in_part, k, ctx.seed, ctx.year)
+    grown = partnership.spread_skill(t.skill, np.r_[seekers, hosts], np.r_[partners, visitors], research.spread_rate)
+    st.teachers = type(t)(**{**vars(t), "talent": (t.talent + grown).astype(t.talent.dtype)})
+
+
+class ExchangeMode(GroupingMode):
+    """A mode whose groups' parameters hold an ``exchange`` block (:class:`ExchangeRules`): its
+    teachers on a posting leave at the rules' extra rate, the senior title asks for the rules'
+    rural or weak-school service, and each summer the rules' exchange orders run.  Subclasses set
+    ``name``, register, and add their own hooks (calling these where they add to them)."""
+
+    def __init__(self) -> None:
+        self._parts = Parts()
+
+    def leaving(self, ctx: Context) -> np.ndarray | None:
+        t, out = ctx.state.teachers, None
+        for part in self._parts(ctx):
+            extra = exchange.extra_attrition(t, part.params.exchange, ctx.year) * part.in_part[t.owner]
+            out = extra if out is None else out + extra
+        return out
+
+    def teacher_rules(self, ctx: Context, params):  # noqa: ANN001, ANN201 (TeacherDynamics in and out)
+        for part in self._parts(ctx):
+            params = exchange.title_params(params, part.params.exchange)
+        return params
+
+    def exchange(self, ctx: Context) -> Moves | None:
+        return concat([exchange_moves(ctx, part, part.params.exchange) for part in self._parts(ctx)], "exchange")

@@ -35,14 +35,14 @@ from dataclasses import replace
 import numpy as np
 
 from ..network import travel_minutes
-from ..processes import district, exchange, partnership
+from ..processes import district, exchange
 from ..scenario.xuequ import XuequParams
-from .base import Context, GroupingMode, Moves, register
-from .parts import Part, Parts, concat, exchange_moves
+from .base import Context, Moves, register
+from .parts import ExchangeMode, Part, concat, research_links
 
 
 @register
-class Xuequ(GroupingMode):
+class Xuequ(ExchangeMode):
     """学区制 (module docstring)."""
 
     name = "xuequ"
@@ -50,8 +50,8 @@ class Xuequ(GroupingMode):
     cost_items = ("district_running", "exchange_allowance")
 
     def __init__(self) -> None:
+        super().__init__()
         self._formed: dict[int, int] = {}  # group → simulated year it formed
-        self._parts = Parts()
         self._minutes: dict[tuple[int, ...], np.ndarray] = {}  # part's groups → minutes per district pair
 
     def form(self, ctx: Context) -> None:
@@ -105,35 +105,13 @@ class Xuequ(GroupingMode):
         return self._minutes[key]
 
     def skill_links(self, ctx: Context) -> None:
-        st = ctx.state
         for p in self._parts(ctx):
-            r, t = p.params.research, st.teachers
-            seekers, partners = district.district_links(t.id, t.campus, t.pe_arts, p.group_of, r.links_per_teacher,
-                                                        ctx.seed, ctx.year)
-            hosts, visitors = partnership.host_links(t.id, t.campus, t.owner, t.pe_arts, p.in_part,
-                                                     r.links_per_teacher, ctx.seed, ctx.year)
-            grown = partnership.spread_skill(t.skill, np.r_[seekers, hosts], np.r_[partners, visitors], r.spread_rate)
-            st.teachers = type(t)(**{**vars(t), "talent": (t.talent + grown).astype(t.talent.dtype)})
+            research_links(ctx, p, p.params.research)
         return None
 
-    def leaving(self, ctx: Context) -> np.ndarray | None:
-        t, out = ctx.state.teachers, None
-        for p in self._parts(ctx):
-            extra = exchange.extra_attrition(t, p.params.exchange, ctx.year) * p.in_part[t.owner]
-            out = extra if out is None else out + extra
-        return out
-
-    def teacher_rules(self, ctx: Context, params):  # noqa: ANN001, ANN201 (TeacherDynamics in and out)
-        for p in self._parts(ctx):
-            params = exchange.title_params(params, p.params.exchange)
-        return params
-
     def exchange(self, ctx: Context) -> Moves | None:
-        moves = []
-        for p in self._parts(ctx):
-            moves.append(exchange_moves(ctx, p, p.params.exchange))
-            moves.append(self._rotate_leaders(ctx, p))
-        return concat(moves, "exchange")
+        teachers = super().exchange(ctx)
+        return concat([teachers, *(self._rotate_leaders(ctx, p) for p in self._parts(ctx))], "exchange")
 
     def _rotate_leaders(self, ctx: Context, p: Part) -> Moves | None:
         """校级领导、中层交流: leaders sent this summer teach and lead at their host campus for the
