@@ -23,7 +23,7 @@ DISTRICT_OF = np.array([0, 0, 0, -1, 1, 1])
 
 def test_defaults_carry_the_district_exchange_and_partial_blocks_keep_them():
     p = XuequParams()
-    assert (p.exchange.share, p.exchange.directions, p.exchange.term_years) == (0.15, "both", 1)
+    assert (p.exchange.share, p.exchange.directions, p.exchange.term_years) == (0.15, "ring", 1)
     assert ExchangeRules().share == 0.10  # the plain rules are untouched
     q = XuequParams.model_validate({"exchange": {"share": 0.2}})
     assert q.exchange.share == 0.2 and q.exchange.term_years == 1 and q.exchange.cap_share == 0.2
