@@ -204,8 +204,8 @@ def zoned(a: Applicants) -> tuple[np.ndarray, np.ndarray]:
     """Step 1: every applicant at its cell's zoned campus; those beyond its free seats are overflow.
 
     Where a grouping mode zones a cell to several campuses (``a.zones``, 多校划片), its applicants
-    rank the zone's campuses within their choice set (the reachable ones; the zone's first campus
-    always) by the utility of :func:`_utilities` (or, in cells flagged ``a.zone_random``, in a random
+    rank the zone's campuses within reach (in their choice set and within the bureau's placement
+    radius ``allocation_minutes``; the zone's first campus always) by the utility of :func:`_utilities` (or, in cells flagged ``a.zone_random``, in a random
     order: 电脑随机派位), and the zone's places go by lottery
     (:func:`sim.processes.district.lottery_allocate`); those left without a place are overflow at the
     zone's first campus."""
@@ -215,7 +215,8 @@ def zoned(a: Applicants) -> tuple[np.ndarray, np.ndarray]:
     multi = np.flatnonzero((zone >= 0).sum(axis=1) > 1)
     if multi.size:
         cols = a.net.choice[a.part, a.cell[multi]]
-        known = zone[multi][:, :, None] == cols[:, None, :]
+        near = a.net.choice_min[a.part, a.cell[multi]] <= a.params.allocation_minutes
+        known = (zone[multi][:, :, None] == cols[:, None, :]) & near[:, None, :]
         reachable = np.where(known.any(axis=2), zone[multi], -1)
         reachable[:, 0] = zone[multi, 0]
         preference = np.full(reachable.shape, np.nan)  # nan: a random order (电脑随机派位)
