@@ -100,6 +100,8 @@ class Records:
     campus_year: list[dict[str, np.ndarray]] = field(default_factory=list)
     grade_year: list[dict[str, np.ndarray]] = field(default_factory=list)
     flows: list[dict] = field(default_factory=list)
+    keep: bool = True
+    """False while the workforce settles before the start: flows are not even formatted."""
 
 
 @dataclass(frozen=True)
@@ -199,7 +201,7 @@ class Simulation:
         age mix put back (workforce.restore_age_mix), so retirements and the vacancies they open run
         at the rate the start's age mix implies.  The settling years use negative year numbers, so
         their draws and new ids are apart from the run's, and record nothing."""
-        records, self.records = self.records, Records()
+        records, self.records = self.records, Records(keep=False)
         st, year = self.state, self._school_year()
         for k in range(-WORKFORCE_SETTLE_YEARS, 0):
             self.year = k
@@ -827,6 +829,8 @@ class Simulation:
     def _campus_flows(self, kind: str, flow: str, counts: np.ndarray, inflow: bool) -> None:
         """One flow row per campus with a non-zero count, between it and outside the system
         ('in' → campus if ``inflow``, else campus → 'out')."""
+        if not self.records.keep:
+            return
         c = np.flatnonzero(counts)
         ids, locales = self.ids[c].tolist(), np.asarray(LOCALES, dtype=object)[self.net.campus_locale[c]].tolist()
         year = self.year
@@ -842,7 +846,7 @@ class Simulation:
         the two places' locales.  ``origin`` and ``destination`` are indices into the places named
         by ``origin_places`` / ``destination_places`` ('cell' or 'campus'): pairs are counted on
         integer ranks, and labels are looked up once per distinct pair, not once per pupil."""
-        if len(origin) == 0:
+        if len(origin) == 0 or not self.records.keep:
             return
         op, dp = self._places[origin_places], self._places[destination_places]
         nd = len(dp.labels)

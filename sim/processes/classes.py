@@ -66,7 +66,9 @@ def assign_classes(campus: np.ndarray, grade: np.ndarray, ids: np.ndarray, class
     classes: (n_campuses, 9) classes per campus and grade (at least 1 wherever there are pupils).
     """
     cg = campus.astype(np.int64) * 9 + (grade.astype(np.int64) - 1)
-    order = np.lexsort((ids, cg))
+    id_rank = np.empty(len(ids), np.int64)  # pupil ids are unique: (campus-grade, id rank) is one sort key
+    id_rank[np.argsort(ids)] = np.arange(len(ids))
+    order = np.argsort(cg * max(len(ids), 1) + id_rank)
     sorted_cg = cg[order]
     starts = np.flatnonzero(np.r_[True, sorted_cg[1:] != sorted_cg[:-1]])
     run_start = np.repeat(starts, np.diff(np.r_[starts, len(order)]))
