@@ -55,6 +55,29 @@ def _policy(existing: list[str]):
     )
 
 
+MODE_PARAMS = {
+    "baseline": [{}],
+    "mingxiao_ruoxiao": [{}, {"variant": "tuoguan"}, {"variant": "xinxiao"},
+                         {"exchange": {"share": 0.3, "term_years": 1, "cap_share": 0.3}}],
+    "xuequ": [{}, {"admission": "rolling", "rolling_period_years": 1}, {"admission": "lottery", "ranking": "families"},
+              {"admission": "none", "facilities": {"share": 0.5}}, {"leaders": {"share": 0.3}}],
+    "jiaolianti": [{}, {"pooling": {"on": False}}, {"admission": {"placement_minutes": 0}},
+                   {"synchronous": {"share": 0.5}, "support": {"bus_minutes_saved": 30}},
+                   {"centralisation": {"effort_sd": 0.05}, "exchange": {"backbone_floor": 0.4}}],
+}
+"""A few parameter sets per grouping mode: the defaults, and each mode's switches at their ends."""
+
+
+def _group(i: int, ids: list[str]):
+    """A group of any mode over some of the campuses ``ids`` (hub the first drawn)."""
+    return st.lists(st.sampled_from(ids), min_size=2, max_size=min(len(ids), 5), unique=True).flatmap(
+        lambda chosen: st.sampled_from(sorted(MODE_PARAMS)).flatmap(
+            lambda mode: st.fixed_dictionaries(
+                {"id": st.just(f"G{i}"), "mode": st.just(mode), "hub": st.just(chosen[0]),
+                 "members": st.just(chosen[1:]), "params": st.sampled_from(MODE_PARAMS[mode])},
+                optional={"start_year": st.integers(1, 3)})))
+
+
 @st.composite
 def scenarios(draw) -> dict:
     """A scenario as plain data (a dict to dump as YAML)."""
@@ -72,6 +95,9 @@ def scenarios(draw) -> dict:
                              "births_trend": draw(st.floats(-0.5, 0.5))}
     if draw(st.booleans()):
         doc["policies"] = draw(st.lists(_policy([c["id"] for c in campuses]), max_size=4, unique_by=lambda p: p["action"]))
+    if n >= 2 and draw(st.booleans()):  # grouping modes; campuses in two groups are refused
+        ids = [c["id"] for c in campuses]
+        doc["groups"] = [draw(_group(i, ids)) for i in range(draw(st.integers(1, 2)))]
     if draw(st.booleans()):
         doc["teachers"] = {"pupils_per_teacher": {"primary": draw(st.floats(1, 100)), "junior": draw(st.floats(1, 100))},
                            "min_per_class": draw(st.floats(0, 10))}
