@@ -281,7 +281,7 @@ def test_parameters_defaults_lie_in_ranges_and_exchange_is_pooled():
     assert [u.path for u in found if not u.low <= u.default <= u.high] == []
     p = JiaoliantiParams()
     assert isinstance(p.exchange, ExchangeRules)
-    assert (p.exchange.post_stays_home, p.exchange.backbone_floor, p.exchange.backbone_floor_on) == (False, 0.30, "all")
+    assert (p.exchange.post_stays_home, p.exchange.backbone_floor, p.exchange.backbone_floor_on) == (False, 0.30, "group")
     assert all(f.description for m in (p.pooling, p.leadership, p.synchronous, p.support, p.centralisation, p.costs)
                for f in type(m).model_fields.values())
     with pytest.raises(ValidationError):

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 
 from sim.processes import careers, titles
 from sim.processes.exchange import (
-    GroupLayout, end_terms, eligible, exchange_orders, extra_attrition, post_new_hires_at_hub, title_params,
+    GroupLayout, end_terms, eligible, exchange_orders, extra_attrition, group_floor, post_new_hires_at_hub,
+    title_params,
 )
 from sim.scenario import models
 from sim.scenario.dynamics import TeacherDynamics
@@ -417,3 +418,18 @@ def test_ring_sends_from_every_campus_to_the_others_in_turn():
         assert (sent == (8 if year == 1 else sent[0])).all() and sent[0] > 0  # ⌈0.2 × eligible⌉ everywhere
         assert (orders.origin != orders.destination).all()
         assert received.max() - received.min() <= 2
+
+
+def test_a_group_floor_counts_the_groups_exchanged_teachers_as_a_whole():
+    """Hub 0 with backbone to spare, members 1–2 with none: under ``group`` the members still send
+    ordinary teachers and the hub's backbone teachers carry the group's 30 %; where the group has too
+    few backbone teachers, it sends no more than they allow, cutting ordinary places first."""
+    n, backbone, group = np.array([4, 3, 3]), np.array([5, 0, 0]), np.zeros(3, np.int64)
+    sent, need_b, cut = group_floor(n, backbone, group, 0.3)
+    np.testing.assert_array_equal(sent, [4, 3, 3])
+    assert need_b.sum() == 3 and need_b[0] == 3 and cut.sum() == 0  # ⌈0.3 × 10⌉ = 3 backbone, all from the hub
+    sent, need_b, cut = group_floor(n, np.array([1, 0, 0]), group, 0.3)
+    assert sent.sum() == 3 and need_b.sum() == 1 and cut.sum() == 7  # ⌊1 / 0.3⌋ = 3 in all
+    assert (need_b <= sent).all() and (sent >= 0).all()
+    sent, _, _ = group_floor(n, backbone, np.array([0, 0, -1]), 0.3)
+    assert sent[2] == 3  # a campus outside every group is left alone

@@ -26,12 +26,13 @@ def test_exchange_keeps_the_backbone_floor_every_year(monkeypatch):
     calls = exchange_calls(monkeypatch, JIAOLIANTI, 4, 3)
     assert [c[3] for c in calls] == [1, 2, 3, 4]
     total = 0
-    for _, _, rules, year, orders in calls:
-        assert rules.backbone_floor == 0.30 and rules.backbone_floor_on == "all" and not rules.post_stays_home
-        sent = np.bincount(orders.origin)
-        backbone = np.bincount(orders.origin[orders.backbone], minlength=len(sent))
-        floor = np.ceil(0.30 * sent - 1e-9)
-        assert (backbone >= floor).all(), (year, sent, backbone)
+    for _, layout, rules, year, orders in calls:
+        assert rules.backbone_floor == 0.30 and rules.backbone_floor_on == "group" and not rules.post_stays_home
+        group = layout.campus_group[orders.origin]
+        sent = np.bincount(group, minlength=len(layout.group_hub))
+        backbone = np.bincount(group[orders.backbone], minlength=len(sent))
+        assert (backbone >= np.ceil(0.30 * sent - 1e-9)).all(), (year, sent, backbone)  # every consortium
+        assert len(np.unique(orders.origin)) > len(np.unique(group))  # members send too, not the cores alone
         total += len(orders.origin)
     assert total > 100  # a real exchange: about a tenth of the county's 2,800 teachers a year
 

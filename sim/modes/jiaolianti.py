@@ -22,7 +22,7 @@ brand              member campuses carry the core school's name: a fading share 
 skill_links        joint research and lesson preparation across the consortium's campuses
 leaving            extra attrition of teachers posted away; staff flats at far campuses cut attrition
 teacher_rules      the senior title asks for rural or weak-school service while the mode runs
-exchange           mandatory exchange with the backbone floor on every sending campus; posts move with
+exchange           mandatory exchange with the backbone floor over the consortium's exchanged teachers; posts move with
                    the teacher (pooled posts)
 record / costs     grade-5 and grade-8 sampling tests (the consortium's mean), the synchronous classes'
                    gain, managers and PE/arts teachers returned, allowance level; the consortium's

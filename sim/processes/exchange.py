@@ -28,7 +28,8 @@ Rules, in the order they apply each summer (after the school year ``year``):
    away at once, so no campus is gutted over a term of several years (a small village school sends
    one teacher at a time).  Due teachers the cap holds back are reported (``deferred``).
 4. **Backbone floor.** At a campus the floor binds (the hub, or every sending campus when
-   ``backbone_floor_on`` is ``all``), at least ``⌈backbone_floor × n⌉`` of the ``n`` sent are
+   ``backbone_floor_on`` is ``all``; with ``group`` it binds each group's exchanged teachers as a
+   whole, :func:`group_floor`), at least ``⌈backbone_floor × n⌉`` of the ``n`` sent are
    backbone teachers (national 20 %, Huanggang 30 %, achieved 35.8 %).  Backbone teachers are
    chosen first, as many as the floor needs; if the campus has too few eligible backbone teachers
    ``B``, it sends fewer — the most the floor allows, ``⌊B / backbone_floor⌋`` — and the teachers
@@ -210,6 +211,45 @@ def sent_per_campus(elig: np.ndarray, due: np.ndarray, backbone: np.ndarray, own
     return fewer, need_b, n - fewer
 
 
+def group_floor(n: np.ndarray, backbone: np.ndarray, group: np.ndarray, floor: float
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The backbone floor over each group's exchanged teachers as a whole (``backbone_floor_on:
+    group``; Huanggang: 交流教师中骨干教师比例不低于30%): per campus, from the teachers it would send
+    (``n``) and its eligible backbone teachers (``backbone``), (teachers to send, backbone teachers
+    among them, teachers not sent for want of backbone teachers).
+
+    A group sending ``N`` needs ``⌈floor × N⌉`` backbone teachers among them.  Campuses offer
+    ``b = min(backbone, n)``; the campuses with the most offer them first.  If the group's offer
+    falls short, it sends ``⌊offer ÷ floor⌋`` in all, the cut falling on the non-backbone places of
+    the campuses with the most of them, so the floor holds and no more is cut than it needs."""
+    n = np.asarray(n, np.int64)
+    g = np.asarray(group, np.int64)
+    inside = g >= 0
+    b = np.where(inside, np.minimum(np.asarray(backbone, np.int64), n), 0)
+    n_groups = int(g.max()) + 1 if inside.any() else 0
+    total = np.bincount(g[inside], weights=n[inside], minlength=n_groups).astype(np.int64)
+    offer = np.bincount(g[inside], weights=b[inside], minlength=n_groups).astype(np.int64)
+    required = _ceil_share(floor, total)
+    keep = np.minimum(total, np.floor((offer + _EPS) / floor).astype(np.int64)) if floor > 0 else total
+    cut_total = np.where(offer >= required, 0, total - keep)
+
+    def greedy(amount: np.ndarray, per_group: np.ndarray) -> np.ndarray:
+        """``per_group`` units taken from campuses by ``amount`` descending, at most ``amount`` each."""
+        rows = np.flatnonzero(inside)
+        rows = rows[np.lexsort((rows, -amount[rows], g[rows]))]
+        before = np.cumsum(amount[rows]) - amount[rows]
+        start = np.zeros(n_groups, np.int64)
+        firsts = np.r_[True, g[rows][1:] != g[rows][:-1]] if len(rows) else np.zeros(0, bool)
+        start[g[rows][firsts]] = before[firsts]
+        taken = np.zeros(len(n), np.int64)
+        taken[rows] = np.clip(per_group[g[rows]] - (before - start[g[rows]]), 0, amount[rows])
+        return taken
+
+    need_b = np.where(inside, greedy(b, np.minimum(required, offer)), 0)
+    cut = greedy(n - b, cut_total)
+    return n - cut, need_b, cut
+
+
 def _choose(campus: np.ndarray, rows: np.ndarray, due: np.ndarray, draw: np.ndarray, places: np.ndarray) -> np.ndarray:
     """Of ``rows``, the first ``places[campus]`` of each campus by (due first, then draw)."""
     order = rows[np.lexsort((draw[rows], ~due[rows], campus[rows]))]
@@ -274,7 +314,8 @@ def exchange_orders(teachers: Teachers, layout: GroupLayout, rules: ExchangeRule
     elig = eligible(t, layout, rules)
     due = elig & (t.years_here >= rules.must_rotate_years)
     draw = rng.uniform(seed, "exchange", year, t.id)
-    floor_binds = np.ones(n_campus, bool) if rules.backbone_floor_on == "all" else layout.campus_role == HUB
+    floor_binds = (np.ones(n_campus, bool) if rules.backbone_floor_on == "all"
+                   else layout.campus_role == HUB if rules.backbone_floor_on == "hub" else np.zeros(n_campus, bool))
 
     def count(mask: np.ndarray) -> np.ndarray:
         return np.bincount(t.campus[mask], minlength=n_campus)
@@ -283,6 +324,8 @@ def exchange_orders(teachers: Teachers, layout: GroupLayout, rules: ExchangeRule
     away = np.bincount(t.owner[t.campus != t.owner], minlength=n_campus)
     n, need_b, short = sent_per_campus(count(elig), count(due), count(elig & t.backbone), owned, away, floor_binds,
                                        rules)
+    if rules.backbone_floor_on == "group":
+        n, need_b, short = group_floor(n, count(elig & t.backbone), layout.campus_group, rules.backbone_floor)
     first = _choose(t.campus, np.flatnonzero(elig & t.backbone), due, draw, need_b)
     rest = np.flatnonzero(elig)
     rest = rest[~np.isin(rest, first)]

@@ -20,8 +20,9 @@ Direction = Literal["hub_to_member", "member_to_hub", "both", "ring"]
 """Who is sent: hub teachers to member campuses, member teachers to the hub, both ways, or every
 campus to the others in turn (a ring that turns each year: a district's unified deployment)."""
 
-FloorScope = Literal["hub", "all"]
-"""Which sending campuses the backbone floor binds: the hub only, or every campus that sends."""
+FloorScope = Literal["hub", "all", "group"]
+"""Which sending campuses the backbone floor binds: the hub only, every campus that sends, or each
+group's exchanged teachers as a whole."""
 
 
 class ExchangeRules(Model):
@@ -42,7 +43,7 @@ class ExchangeRules(Model):
         0.20, (0.20, 0.36),
         "骨干教师交流比例下限 / backbone teachers' minimum share of the teachers a campus sends (rounded up); a campus with too few eligible backbone teachers sends fewer; default 0.20 (national rule 教师〔2014〕4号; Huanggang's floor is 0.30 and it achieved 0.358: 1,411 of 3,939).")
     backbone_floor_on: FloorScope = Field(
-        "hub", description="骨干比例适用范围 / the campuses the backbone floor binds: hub (the national rule binds urban and strong schools) or all (every sending campus, as Huanggang counts all exchanged teachers); default hub (rural members hold few backbone teachers, 6 % at the default workforce, and would otherwise send almost nobody).")
+        "hub", description="骨干比例适用范围 / the campuses the backbone floor binds: hub (the national rule binds urban and strong schools), all (every sending campus) or group (each group's exchanged teachers as a whole, as Huanggang counts them: the campuses with backbone teachers to spare send them, the others send ordinary teachers); default hub (rural members hold few backbone teachers, 6 % at the default workforce, and would otherwise send almost nobody).")
     directions: Direction = Field(
         "both", description="交流方向 / hub_to_member, member_to_hub, both, or ring (every campus of the group sends to the others in turn, the ring turning each year, so each campus receives about as many as it sends: a district's 统一调配 among all its schools); default both (Huanggang in one year: 1,232 teachers town → village and 1,356 village → town).")
     term_years: Annotated[int, Field(ge=1, le=10)] = ranged(

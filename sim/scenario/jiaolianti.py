@@ -32,8 +32,8 @@ from .xuequ import JointResearch
 
 class ConsortiumExchange(ExchangeRules):
     """交流轮岗 under a consortium: the shared exchange rules with Huanggang's settings — pooled
-    posts (the post moves with the teacher), the backbone floor on every sending campus, and a share
-    of eligible teachers that exchanges about 10.7 % of all teachers a year."""
+    posts (the post moves with the teacher), the backbone floor over each consortium's exchanged
+    teachers, and a share of eligible teachers that exchanges about 10.7 % of all teachers a year."""
 
     share: Share = ranged(
         0.35, (0.2, 0.5),
@@ -42,7 +42,7 @@ class ConsortiumExchange(ExchangeRules):
         0.30, (0.20, 0.40),
         "骨干教师交流比例下限 / backbone teachers' minimum share of the teachers a campus sends (rounded up); default 0.30 (Huanggang's rule; it achieved 0.358: 1,411 of 3,939).")
     backbone_floor_on: FloorScope = Field(
-        "all", description="骨干比例适用范围 / campuses the backbone floor binds; default all (Huanggang counts all exchanged teachers, town → village and village → town).")
+        "group", description="骨干比例适用范围 / where the backbone floor binds; default group: over the consortium's exchanged teachers as a whole (Huanggang: 交流教师中骨干教师比例不低于30%, counted over all exchanged teachers, town → village and village → town), so a village campus without backbone teachers still sends ordinary ones and the core sends the backbone.")
     post_stays_home: bool = Field(
         False, description="编制留原校 / false (default): posts belong to the consortium, the post moves with the teacher, the sending campus is refilled and nobody returns at the end of the term (Huanggang: 编制统筹, 人财物统一调配); true: the national rule.")
 
