@@ -9,9 +9,12 @@ hook               what the mode does
 =================  =====================================================================================
 form               remembers the year each district formed (the start of 滚动划片's rotation)
 zones              admission by district: ``lottery`` (多校划片) zones each cell whose catchment campus is
-                   in a district to all the district's campuses teaching the stage, places by lottery
-                   (电脑随机派位, or over families' ranking); ``rolling`` (滚动划片) rotates the cell's zoned campus over
-                   the district's campuses every ``rolling_period_years``; ``none`` keeps catchments
+                   in a district to the district's campuses teaching the stage (those within reach:
+                   :func:`sim.processes.enrolment.zoned`); ``rolling`` (滚动划片) rotates the cell's
+                   zoned campus over the district's campuses every ``rolling_period_years``; ``none``
+                   keeps catchments
+admission          marks the cells whose zone's places go by random lottery (``ranking: random``,
+                   电脑随机派位) rather than by families' ranking
 facilities         pupils learn with their campus's resources less the pooled share plus their part of
                    the district's pool, discounted by travel minutes (the official per-school
                    indicators keep each campus's own)
@@ -21,8 +24,8 @@ skill_links        joint research and lesson preparation: each teacher linked to
 leaving            extra attrition of teachers posted away (the exchange rules' ``extra_attrition``)
 teacher_rules      the senior title asks for rural or weak-school service while the mode runs
 exchange           unified deployment: returns, then the district's share of front-line teachers
-                   rotates between the head school and the other campuses; leaders and middle
-                   managers rotate around the district's ring
+                   goes to the district's other campuses in turn (``directions: ring``); leaders and
+                   middle managers rotate around the district's ring too
 record / costs     the district's mean achievement (unified evaluation), leaders posted away; the
                    council's running cost and allowances of teachers and leaders posted away
 =================  =====================================================================================
