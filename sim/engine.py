@@ -650,7 +650,7 @@ class Simulation:
 
     def _assess(self) -> None:
         st, s = self.state, self.state.students
-        measured = reputation.measured_quality(s.campus, s.grade, s.achievement, len(self.ids))
+        st.measured = measured = reputation.measured_quality(s.campus, s.grade, s.achievement, len(self.ids))
         for mode, ctx in self._contexts():
             mode.brand(ctx)
         st.reputation = reputation.update_reputation(st.reputation, measured, st.brand,

@@ -132,6 +132,9 @@ class State:
     management: np.ndarray = field(default_factory=lambda: np.zeros(0))
     # float per campus, SD units of management quality, 0 neutral (a hub's team may raise a member's;
     # no mechanism reads it until a mode gives it an effect)
+    measured: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    # float per campus, SD units: this year's measured results (grades 5 and 8; nan without them), set
+    # at the assessment before the modes' brand hooks read it
     leadership: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     # int per campus: the size of its leadership team, refilled each summer (teachers.managers_per_campus;
     # a consortium's member campuses keep a smaller one)

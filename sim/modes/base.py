@@ -105,7 +105,8 @@ class GroupingMode:
         the value added each class's pupils get this year (synchronous classes, shared lesson
         plans); ``class_campus[k]`` is class k's campus.
     ``brand(ctx)`` [75, assessment, before reputation is updated]
-        set ``ctx.state.brand`` (the term reputation moves towards, beside measured results).
+        set ``ctx.state.brand`` (the term reputation moves towards, beside this year's measured
+        results, ``ctx.state.measured``).
     ``costs(ctx) -> {item: yuan per campus}`` [78, recording]
         this year's costs of the mode, recorded as campus-year columns ``cost_<item>_yuan``
         (declare the items in ``cost_items``).

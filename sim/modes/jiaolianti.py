@@ -38,7 +38,7 @@ from dataclasses import replace
 import numpy as np
 
 from ..network import travel_minutes
-from ..processes import consortium, district, exchange, partnership, reputation
+from ..processes import consortium, district, exchange, partnership
 from ..processes.teachers import attrition_probability
 from .base import Context, Moves, register
 from .parts import ExchangeMode, Part, concat, research_links, years_in_group
@@ -141,8 +141,7 @@ class Jiaolianti(ExchangeMode):
         return class_skill
 
     def brand(self, ctx: Context) -> None:
-        st, s = ctx.state, ctx.state.students
-        measured = reputation.measured_quality(s.campus, s.grade, s.achievement, len(st.reputation))
+        st, measured = ctx.state, ctx.state.measured
         years = years_in_group(ctx, self._formed)
         for p in self._parts(ctx):
             b = p.params.brand

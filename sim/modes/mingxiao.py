@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..processes import exchange, partnership, reputation
+from ..processes import exchange, partnership
 from ..rng import BORN_KEY_BITS
 from ..scenario.mingxiao import MingxiaoParams
 from .base import Context, Moves, register
@@ -141,8 +141,7 @@ class Mingxiao(ExchangeMode):
         return class_skill
 
     def brand(self, ctx: Context) -> None:
-        st, s = ctx.state, ctx.state.students
-        measured = reputation.measured_quality(s.campus, s.grade, s.achievement, len(st.reputation))
+        st, measured = ctx.state, ctx.state.measured
         years = years_in_group(ctx, self._formed)
         for part in self._parts(ctx):
             offset = partnership.brand(st.reputation, measured, part.hub_of, years, part.params.brand_share(),

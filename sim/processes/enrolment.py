@@ -426,13 +426,16 @@ def boarders(a: Applicants, campus: np.ndarray) -> np.ndarray:
     """Applicants who board at ``campus``: admitted beyond ``boarding_minutes`` of it, and among the
     first ``boarding_free[campus]`` such admits of their campus by a lottery keyed by (seed,
     "choice", year, id, slot 200)."""
-    cols = a.net.choice[a.part, a.cell]
-    minutes = np.where(cols == campus[:, None], a.net.choice_min[a.part, a.cell], np.inf).min(axis=1)
-    far = minutes > a.params.boarding_minutes
     boards = np.zeros(len(campus), dtype=bool)
-    if a.boarding_free is None or not far.any():
+    if a.boarding_free is None:
         return boards
-    rows = np.flatnonzero(far)
+    bed = np.flatnonzero(a.boarding_free[campus] > 0)  # only they can board: the trip is read for them alone
+    cell = a.cell[bed]
+    cols = a.net.choice[a.part, cell]
+    minutes = np.where(cols == campus[bed][:, None], a.net.choice_min[a.part, cell], np.inf).min(axis=1)
+    rows = bed[minutes > a.params.boarding_minutes]
+    if not len(rows):
+        return boards
     lottery = rng.uniform(a.seed, "choice", a.year, a.ids[rows], slot=BOARDING_LOTTERY_SLOT)
     boards[rows] = _rank_within(campus[rows], lottery) < a.boarding_free[campus[rows]]
     return boards
