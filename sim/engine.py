@@ -95,13 +95,29 @@ def allowance_of(p: SetAllowance, campus_locale: np.ndarray, town_km: np.ndarray
 @dataclass
 class Records:
     """What a run collected, turned into tables by sim.results: per year a dict of campus columns
-    and a dict of campus-grade columns (arrays), and flow rows (dicts)."""
+    and a dict of campus-grade columns (arrays), and flow rows in chunks (dicts of equal-length
+    columns, :data:`FLOW_FIELDS`), so that a year's thousands of flow rows are never Python objects."""
 
     campus_year: list[dict[str, np.ndarray]] = field(default_factory=list)
     grade_year: list[dict[str, np.ndarray]] = field(default_factory=list)
-    flows: list[dict] = field(default_factory=list)
+    flows: list[dict[str, np.ndarray]] = field(default_factory=list)
     keep: bool = True
     """False while the workforce settles before the start: flows are not even formatted."""
+
+    def add_flows(self, year: int, kind: str, flow: str, origin: np.ndarray, destination: np.ndarray,
+                  count: np.ndarray, origin_locale: np.ndarray, destination_locale: np.ndarray) -> None:
+        """Append flow rows (one per element of ``count``; the other columns are arrays of its length
+        or one value for every row)."""
+        n = len(count)
+        columns = (year, kind, flow, origin, destination, count, origin_locale, destination_locale)
+        self.flows.append({name: np.broadcast_to(np.asarray(value, dtype=dtype), (n,))
+                           for (name, dtype), value in zip(FLOW_FIELDS.items(), columns)})
+
+
+FLOW_FIELDS: dict[str, type] = {"year": np.int64, "kind": object, "flow": object, "origin": object,
+                                "destination": object, "count": np.int64, "origin_locale": object,
+                                "destination_locale": object}
+"""Columns of the flow rows a run records, with their dtypes."""
 
 
 @dataclass(frozen=True)
@@ -459,7 +475,7 @@ class Simulation:
         self._flow_pairs("child", "relocation", left, kids.dest[left], "cell", "cell")
         transfer_from = transfer_from[s.grade < 9]
         s, prog = progression.progress(s, self.net.campus_teaches[:, 1])
-        self.records.flows.append(self._flow_row("student", "graduation", "grade 9", "out", prog.graduates))
+        self.records.add_flows(self.year, "student", "graduation", "grade 9", "out", [prog.graduates], "", "")
         self.graduates = prog.graduates
         counts = enrolment.cohort_entrants(self.children, self.scn.simulation.start_year, school_year,
                                            self.scn.demography.births, self.scn.demography.births_trend)
@@ -821,24 +837,15 @@ class Simulation:
 
     # -- recording -----------------------------------------------------------------------------
 
-    def _flow_row(self, kind: str, flow: str, origin: str, destination: str, count: int,
-                  origin_locale: str = "", destination_locale: str = "") -> dict:
-        return {"year": self.year, "kind": kind, "flow": flow, "origin": str(origin), "destination": str(destination),
-                "count": count, "origin_locale": origin_locale, "destination_locale": destination_locale}
-
     def _campus_flows(self, kind: str, flow: str, counts: np.ndarray, inflow: bool) -> None:
         """One flow row per campus with a non-zero count, between it and outside the system
         ('in' → campus if ``inflow``, else campus → 'out')."""
         if not self.records.keep:
             return
         c = np.flatnonzero(counts)
-        ids, locales = self.ids[c].tolist(), np.asarray(LOCALES, dtype=object)[self.net.campus_locale[c]].tolist()
-        year = self.year
-        rows = [{"year": year, "kind": kind, "flow": flow, "origin": "in" if inflow else i,
-                 "destination": i if inflow else "out", "count": n, "origin_locale": "" if inflow else loc,
-                 "destination_locale": loc if inflow else ""}
-                for i, n, loc in zip(ids, counts[c].tolist(), locales)]
-        self.records.flows.extend(rows)
+        ids, locales = self.ids[c].astype(str).astype(object), np.asarray(LOCALES, dtype=object)[self.net.campus_locale[c]]
+        self.records.add_flows(self.year, kind, flow, "in" if inflow else ids, ids if inflow else "out", counts[c],
+                               "" if inflow else locales, locales if inflow else "")
 
     def _flow_pairs(self, kind: str, flow: str, origin: np.ndarray, destination: np.ndarray,
                     origin_places: str, destination_places: str) -> None:
@@ -853,12 +860,7 @@ class Simulation:
         keys, counts = np.unique(op.rank[np.asarray(origin, np.int64)] * nd + dp.rank[np.asarray(destination, np.int64)],
                                  return_counts=True)
         o, d = keys // nd, keys % nd
-        year = self.year
-        self.records.flows.extend(
-            {"year": year, "kind": kind, "flow": flow, "origin": a, "destination": b, "count": c,
-             "origin_locale": al, "destination_locale": bl}
-            for a, b, c, al, bl in zip(op.labels[o].tolist(), dp.labels[d].tolist(), counts.tolist(),
-                                       op.locale[o].tolist(), dp.locale[d].tolist()))
+        self.records.add_flows(self.year, kind, flow, op.labels[o], dp.labels[d], counts, op.locale[o], dp.locale[d])
 
     def _record(self) -> None:
         st, s, t = self.state, self.state.students, self.state.teachers

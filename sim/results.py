@@ -36,14 +36,13 @@ import numpy as np
 import pandas as pd
 
 from .atomic import write_atomic, write_text_atomic
-from .engine import Records
+from .engine import FLOW_FIELDS, Records
 from .scenario.resolved import ResolvedScenario
 
 TABLES = ("campus_year", "grade_year", "flows", "metrics")
 """The tables of a run, each written as ``<name>.parquet``."""
 
-FLOW_COLUMNS = ["scenario", "replicate", "year", "kind", "flow", "origin", "destination", "count", "origin_locale",
-                "destination_locale"]
+FLOW_COLUMNS = ["scenario", "replicate", *FLOW_FIELDS]
 
 
 def replicate_seed(base: int, replicate: int) -> int:
@@ -57,12 +56,18 @@ def tables(records: Records, scenario: str, replicate: int) -> dict[str, pd.Data
     frames = {
         "campus_year": _stacked(records.campus_year),
         "grade_year": _stacked(records.grade_year),
-        "flows": pd.DataFrame(records.flows, columns=FLOW_COLUMNS[2:]).astype({"count": "int64", "year": "int64"}),
+        "flows": _flows(records.flows),
     }
     for df in frames.values():
         df.insert(0, "replicate", replicate)
         df.insert(0, "scenario", scenario)
     return frames
+
+
+def _flows(chunks: list[dict[str, np.ndarray]]) -> pd.DataFrame:
+    """The flow rows of a run, one table of its column chunks in the order recorded."""
+    return pd.DataFrame({name: np.concatenate([chunk[name] for chunk in chunks]) if chunks else np.zeros(0, dtype)
+                         for name, dtype in FLOW_FIELDS.items()})
 
 
 def _stacked(years: list[dict[str, np.ndarray]]) -> pd.DataFrame:

@@ -63,3 +63,23 @@ def test_draws_are_the_documented_generator_and_slot_ranges_are_its_columns():
     assert columns.shape == (4, 5)
     for k in range(5):
         assert np.array_equal(columns[:, k], rng.gumbel(7, "choice", 2026, ids, slot=3 + k))
+
+
+def test_draws_do_not_depend_on_the_blocks_they_are_computed_in():
+    """Large arrays are drawn a block at a time (rng.BLOCK values): every value, on either side of a
+    block boundary, with one slot or a range of them, is the value of its id drawn alone, and the
+    result keeps the shape of the ids (with a slots axis for a range)."""
+    ids = np.arange(2 * rng.BLOCK + 7, dtype=np.int64) * 7919 + 3
+    probe = np.array([0, rng.BLOCK - 1, rng.BLOCK, rng.BLOCK + 1, 2 * rng.BLOCK + 6])
+    for draw in (rng.uniform, rng.normal, rng.gumbel):
+        whole = draw(5, "learning", 4, ids, slot=2)
+        assert whole.shape == ids.shape
+        for i in probe:
+            assert whole[i] == draw(5, "learning", 4, ids[i:i + 1], slot=2)[0]
+        cols = draw(5, "choice", 4, ids, slot=range(3))
+        assert cols.shape == (len(ids), 3)
+        for i in probe:
+            assert np.array_equal(cols[i], [draw(5, "choice", 4, ids[i:i + 1], slot=k)[0] for k in range(3)])
+    grid = ids[:60].reshape(6, 10)
+    assert np.array_equal(rng.uniform(5, "migration", 4, grid, slot=1), rng.uniform(5, "migration", 4, ids[:60], slot=1).reshape(6, 10))
+    assert rng.uniform(5, "choice", 4, np.array([], np.int64), slot=range(4)).shape == (0, 4)

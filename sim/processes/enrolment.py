@@ -131,10 +131,11 @@ def _rank_within(group: np.ndarray, *keys: np.ndarray) -> np.ndarray:
     """Position (0, 1, …) of each element within its ``group``, ordered by ``keys`` (first key first).
 
     A stable lexicographic sort on (group, keys…); the position is the sorted index minus the
-    index where the group's run starts.
+    index where the group's run starts.  One key in (0, 1) (a lottery draw, continuous: it never
+    ties) takes one faster sort on group + key instead.
     """
     if len(keys) == 1 and len(group) and 0.0 < keys[0].min() and keys[0].max() < 1.0:
-        order = np.argsort(group + keys[0], kind="stable")  # one sort: group, then a key in (0, 1)
+        order = np.argsort(group + keys[0])  # one sort: group, then a continuous key in (0, 1) (no ties)
     else:
         order = np.lexsort(tuple(reversed(keys)) + (group,))
     sorted_group = group[order]
@@ -196,8 +197,12 @@ ODDS_FLOOR = 0.01
 def overflow_at(a: Applicants, campus: np.ndarray) -> np.ndarray:
     """Applicants beyond each campus's free seats, by a lottery keyed by (seed, "choice", year, id,
     slot 1): exactly ``max(0, admitted − seats)`` per campus are flagged."""
-    lottery = rng.uniform(a.seed, "choice", a.year, a.ids, slot=CATCHMENT_LOTTERY_SLOT)
-    return _rank_within(campus, lottery) >= a.seats[campus]
+    flag = np.zeros(len(campus), bool)
+    rows = np.flatnonzero((np.bincount(campus, minlength=len(a.seats)) > a.seats)[campus])
+    if rows.size:  # only over-subscribed campuses draw: a campus's ranks depend on its applicants alone
+        lottery = rng.uniform(a.seed, "choice", a.year, a.ids[rows], slot=CATCHMENT_LOTTERY_SLOT)
+        flag[rows] = _rank_within(campus[rows], lottery) >= a.seats[campus[rows]]
+    return flag
 
 
 def zoned(a: Applicants) -> tuple[np.ndarray, np.ndarray]:
@@ -214,22 +219,30 @@ def zoned(a: Applicants) -> tuple[np.ndarray, np.ndarray]:
     overflow = overflow_at(a, campus)
     multi = np.flatnonzero((zone >= 0).sum(axis=1) > 1)
     if multi.size:
-        cols = a.net.choice[a.part, a.cell[multi]]
-        near = a.net.choice_min[a.part, a.cell[multi]] <= a.params.allocation_minutes
-        known = (zone[multi][:, :, None] == cols[:, None, :]) & near[:, None, :]
-        reachable = np.where(known.any(axis=2), zone[multi], -1)
-        reachable[:, 0] = zone[multi, 0]
-        preference = np.full(reachable.shape, np.nan)  # nan: a random order (电脑随机派位)
-        ranks = np.ones(len(multi), bool) if a.zone_random is None else ~np.asarray(a.zone_random, bool)[a.cell[multi]]
+        known, reachable = _reachable(a)  # per cell, gathered below
+        cell = a.cell[multi]
+        preference = np.full((len(multi), reachable.shape[1]), np.nan)  # nan: a random order (电脑随机派位)
+        ranks = np.ones(len(multi), bool) if a.zone_random is None else ~np.asarray(a.zone_random, bool)[cell]
         if ranks.any():  # families rank the zone's schools by utility (only theirs is computed)
             rows = multi[ranks]
             utility = _utilities(replace(a, cell=a.cell[rows], ses=a.ses[rows], ids=a.ids[rows]))
-            ranked = np.where(known[ranks], utility[:, None, :], -np.inf).max(axis=2)
+            ranked = np.where(known[cell[ranks]], utility[:, None, :], -np.inf).max(axis=2)
             preference[ranks] = np.where(np.isfinite(ranked), ranked, -1e9)
-        got, left = district.lottery_allocate(a.ids[multi], np.arange(len(multi)), reachable, a.seats, a.seed,
-                                              a.year, preference)
+        got, left = district.lottery_allocate(a.ids[multi], cell, reachable, a.seats, a.seed, a.year, preference)
         campus[multi], overflow[multi] = got, left
     return campus, overflow
+
+
+def _reachable(a: Applicants) -> tuple[np.ndarray, np.ndarray]:
+    """Per cell, the campuses of its zone within reach: ``known`` (cells × m × K, bool: zone column
+    i is choice-set column k, within ``allocation_minutes``) and ``reachable`` (cells × m, the zone
+    with −1 where out of reach; the zone's first campus always)."""
+    zone = np.asarray(a.zones, np.int64)
+    near = a.net.choice_min[a.part] <= a.params.allocation_minutes
+    known = (zone[:, :, None] == a.net.choice[a.part][:, None, :]) & near[:, None, :]
+    reachable = np.where(known.any(axis=2), zone, -1)
+    reachable[:, 0] = zone[:, 0]
+    return known, reachable
 
 
 def place_overflow(a: Applicants, campus: np.ndarray, overflow: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -297,29 +310,42 @@ def _utilities(a: Applicants) -> np.ndarray:
     Padding columns (-1) get −∞.
     """
     p, cell = a.params, a.cell
-    cols = a.net.choice[a.part, cell]
-    valid = cols >= 0
+    per_cell = len(cell) > a.net.choice.shape[1]  # the (cell, column) terms once per cell, then gathered
+    at = np.arange(a.net.choice.shape[1]) if per_cell else cell
+    cols = a.net.choice[a.part, at]
     j = np.maximum(cols, 0)
-    minutes = np.where(valid, a.net.choice_min[a.part, cell], 0.0)
-    taste = p.reputation_weight * np.maximum(0.0, 1.0 + p.ses_reputation * a.ses)
-    u = taste[:, None] * a.reputation[j]
+    minutes = a.net.choice_min[a.part, at]
+    fixed = np.zeros(cols.shape)
     if a.boarding_free is not None:
         bed = (a.boarding_free[j] > 0) & (minutes > p.boarding_minutes)
         minutes = np.where(bed, p.boarding_minutes, minutes)
-        u += p.boarding_bonus * bed
-    u -= p.time_weight * minutes
-    u -= p.cost_weight * (a.net.campus_locale[j] != a.net.cell_locale[cell][:, None])
+        fixed += p.boarding_bonus * bed
+    fixed -= p.time_weight * minutes
+    fixed -= p.cost_weight * (a.net.campus_locale[j] != a.net.cell_locale[at][:, None])
+    fixed[cols < 0] = -np.inf  # padding columns
+    reputation = a.reputation[j][cell] if per_cell else a.reputation[j]
+    taste = p.reputation_weight * np.maximum(0.0, 1.0 + p.ses_reputation * a.ses)
+    u = np.multiply(reputation, taste[:, None], out=reputation)
+    u += fixed[cell] if per_cell else fixed
     fee = a.net.campus_tuition[j]
-    if (fee > 0).any():
+    if (fee > 0).any():  # read per applicant only in a region with fees
+        fee = fee[cell] if per_cell else fee
         u -= p.tuition_weight * (fee / 10_000.0) * np.exp(-p.tuition_ses_slope * a.ses)[:, None]
     u += rng.gumbel(a.seed, "choice", a.year, a.ids, slot=range(cols.shape[1]))
-    return np.where(valid, u, -np.inf)
+    return u
 
 
-def _preferred(cols: np.ndarray, utility: np.ndarray, held: np.ndarray) -> np.ndarray:
-    """Each applicant's campuses it likes better than the one it holds, best first, padded with -1."""
-    held_u = np.where(cols == held[:, None], utility, -np.inf).max(axis=1)
-    order = np.argsort(-utility, axis=1, kind="stable")
+def _held_utility(utility: np.ndarray, held: np.ndarray) -> np.ndarray:
+    """Per row, the utility of the column ``held`` marks (a campus is in a choice set once), −∞
+    where no column is held."""
+    rows, col = np.arange(len(held)), held.argmax(axis=1)
+    return np.where(held[rows, col], utility[rows, col], -np.inf)
+
+
+def _preferred(cols: np.ndarray, utility: np.ndarray, held_u: np.ndarray) -> np.ndarray:
+    """Each applicant's campuses it likes better than the one it holds (of utility ``held_u``), best
+    first, padded with -1."""
+    order = np.argsort(-utility, axis=1)  # finite utilities never tie (Gumbel draws); −∞ ones are dropped
     better = np.take_along_axis(utility, order, axis=1) > held_u[:, None]
     return np.where(better, np.take_along_axis(cols, order, axis=1), -1)
 
@@ -336,7 +362,7 @@ def deferred_acceptance(ranked: np.ndarray, seats: np.ndarray, lottery: np.ndarr
     n = len(ranked)
     ranked = np.column_stack([ranked, np.full(n, -1)])  # a final -1 column: the list is exhausted
     lottery_rank = np.empty(n, dtype=np.int64)
-    lottery_rank[np.argsort(lottery, kind="stable")] = np.arange(n)
+    lottery_rank[np.argsort(lottery)] = np.arange(n)  # continuous draws: no ties, any sort agrees
     seats = np.asarray(seats, dtype=np.int64)
     pointer = np.zeros(n, dtype=np.int64)
     campus = np.full(n, UNPLACED, dtype=np.int64)
@@ -387,13 +413,14 @@ def choose(a: Applicants, campus: np.ndarray, overflow: np.ndarray, among: np.nd
     held = cols == campus[:, None]
     if among is not None:
         utility = np.where(held | among[np.maximum(cols, 0)], utility, -np.inf)
-    held_u = np.where(held, utility, -np.inf).max(axis=1)
+    held_u = _held_utility(utility, held)
     would = np.bincount(cols[utility > held_u[:, None]], minlength=len(a.seats))
     odds = np.where(would > 0, remaining / np.maximum(would, 1), np.where(remaining > 0, 1.0, ODDS_FLOOR))
     if a.odds is not None:
-        utility += a.params.chance_weight * np.log(np.clip(a.odds[np.maximum(cols, 0)], ODDS_FLOOR, 1.0)) * ~held
+        chance = a.params.chance_weight * np.log(np.clip(a.odds, ODDS_FLOOR, 1.0))
+        utility += chance[np.maximum(cols, 0)] * ~held
     rows = np.flatnonzero((utility > held_u[:, None]).any(axis=1))  # only they apply anywhere
-    wanting = _preferred(cols[rows], utility[rows], campus[rows])
+    wanting = _preferred(cols[rows], utility[rows], held_u[rows])
     lottery = rng.uniform(a.seed, "choice", a.year, a.ids[rows], slot=ROUND_LOTTERY_SLOT)
     got = deferred_acceptance(wanting, remaining, lottery)
     campus = campus.copy()
