@@ -497,17 +497,18 @@ class Simulation:
         for mode, ctx in contexts:
             rule = mode.admission(ctx, rule)
         zones = [self._zones(part, contexts) for part in (0, 1)]
+        unplaced = np.flatnonzero(s.campus == progression.UNPLACED)  # placing one grade leaves the others unplaced
+        unplaced_grade = s.grade[unplaced]
         for grade in range(1, 10):
-            unplaced = (s.campus == progression.UNPLACED) & (s.grade == grade)
+            rows = unplaced[unplaced_grade == grade]
             if grade in (1, 7):
-                rows = np.flatnonzero(unplaced)
                 if rows.size:
                     adm = self._place(rows, grade, enrol, rule, zones[int(grade >= 7)])
                     np.add.at(self._year_flows["outside"], adm.campus[adm.chose_outside_catchment], 1)
                     self._flow_pairs("student", "entry" if grade == 1 else "junior_entry", s.cell[rows], adm.campus,
                                      "cell", "campus")
                 continue
-            rows = np.flatnonzero(unplaced & (transfer_from >= 0))
+            rows = rows[transfer_from[rows] >= 0]
             if rows.size:
                 adm = self._place(rows, grade, enrol, enrolment.catchment_rule)
                 self._flow_pairs("student", "transfer", transfer_from[rows], adm.campus, "campus", "campus")
@@ -652,7 +653,10 @@ class Simulation:
             t.years_here = np.where(moved, 0, t.years_here).astype(np.int8)
 
     def _form_classes(self) -> None:
-        enrol = self._enrolment()
+        """Classes of the school year from its pupils.  ``self.enrol`` (campus × grade) keeps the
+        pupils they were formed from: pupils do not change campus again until the next school year
+        starts, so staffing, learning and the year's record read it instead of recounting."""
+        self.enrol = enrol = self._enrolment()
         self.classes = form_classes(enrol, self.state.classrooms, self.standard)
         s = self.state.students
         s.klass, self.class_key, self.n_classes = assign_classes(s.campus, s.grade, s.id, self.classes)
@@ -702,7 +706,7 @@ class Simulation:
 
     def _needed_posts(self) -> np.ndarray:
         """Posts (编制) per campus from this year's pupils and classes; 0 at closed campuses."""
-        enrol = self._enrolment()
+        enrol = self.enrol
         return teachers_needed(enrol[:, :6].sum(1), enrol[:, 6:].sum(1), self.scn.teachers,
                                self.classes.sum(1)) * self.state.open
 
@@ -798,7 +802,7 @@ class Simulation:
     def _resource_ratio(self) -> np.ndarray:
         """Mean over the physical resources of (resources the campus's pupils learn with ÷ per-pupil
         standard × its pupils): the campus's own, or what the modes' ``facilities`` hooks share."""
-        enrol = self._enrolment()
+        enrol = self.enrol
         prim, jun = enrol[:, :6].sum(1), enrol[:, 6:].sum(1)
         std = np.array([[RESOURCE_STANDARDS[k]["primary"], RESOURCE_STANDARDS[k]["junior"]] for k in RESOURCE_KEYS])
         need = prim[:, None] * std[:, 0] + jun[:, None] * std[:, 1]
@@ -843,7 +847,8 @@ class Simulation:
         if not self.records.keep:
             return
         c = np.flatnonzero(counts)
-        ids, locales = self.ids[c].astype(str).astype(object), np.asarray(LOCALES, dtype=object)[self.net.campus_locale[c]]
+        ids = self.ids[c].astype(str).astype(object)
+        locales = np.asarray(LOCALES, dtype=object)[self.net.campus_locale[c]]
         self.records.add_flows(self.year, kind, flow, "in" if inflow else ids, ids if inflow else "out", counts[c],
                                "" if inflow else locales, locales if inflow else "")
 
@@ -865,7 +870,7 @@ class Simulation:
     def _record(self) -> None:
         st, s, t = self.state, self.state.students, self.state.teachers
         n = len(self.ids)
-        enrol = self._enrolment()
+        enrol = self.enrol
         pupils = enrol.sum(1)
         cls = self.classes
         size = np.divide(enrol, cls, out=np.zeros(enrol.shape), where=cls > 0)

@@ -46,7 +46,7 @@ _GOLDEN_I = 0x9E3779B97F4A7C15
 
 BLOCK = 16_384
 """Draws are computed a block of this many values at a time, so that the hash's temporaries stay in
-the CPU cache (about three times faster than whole-array passes on large arrays; the values are
+the CPU cache (two to three times faster than whole-array passes on large arrays; the values are
 the same, element by element)."""
 
 
@@ -99,7 +99,8 @@ def _draw(seed: int, stream: str, year: int, ids: np.ndarray, slot: Slot,
         x *= _GOLDEN
         out = np.empty((len(x), len(keys)))
         rows = max(1, BLOCK // max(len(keys), 1))
-        bits, tmp = np.empty((min(rows, len(x)), len(keys)), np.uint64), np.empty((min(rows, len(x)), len(keys)), np.uint64)
+        bits = np.empty((min(rows, len(x)), len(keys)), np.uint64)
+        tmp = np.empty_like(bits)
         for start in range(0, len(x), rows):
             m = min(rows, len(x) - start)
             b, u = bits[:m], out[start:start + m]
@@ -120,6 +121,7 @@ def uniform(seed: int, stream: str, year: int, ids: np.ndarray, slot: Slot = 0) 
 
 
 def _ndtri(u: np.ndarray) -> None:
+    """Uniform → standard normal, in place (inverse CDF)."""
     ndtri(u, out=u)
 
 
@@ -129,6 +131,7 @@ def normal(seed: int, stream: str, year: int, ids: np.ndarray, slot: Slot = 0) -
 
 
 def _gumbel(u: np.ndarray) -> None:
+    """Uniform → standard Gumbel, in place: −ln(−ln u)."""
     np.log(u, out=u)
     np.negative(u, out=u)
     np.log(u, out=u)

@@ -72,6 +72,7 @@ class Checker:
         assert sim.classes[~st.open].sum() == 0
         # classrooms: a campus opens more classes than rooms only to give each occupied grade one
         enrol = sim._enrolment()
+        assert np.array_equal(sim.records.campus_year[-1]["enrolment"], enrol.sum(1))  # the record counts the state
         occupied = (enrol > 0).sum(1)
         assert (sim.classes.sum(1) <= np.maximum(st.classrooms, occupied)).all()
         # seats: no campus holds more pupils in a grade than its seats per grade, except pupils flagged

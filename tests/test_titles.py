@@ -32,6 +32,20 @@ def test_quota_and_ranking_within_pools():
     assert np.flatnonzero(chosen).tolist() == [1, 2, 4]  # 3 is not eligible; tie 4/5 goes to the lower id
 
 
+def test_ranking_within_pools_matches_the_full_sort_with_and_without_ties():
+    """The fast path (continuous scores) and the tie path both pick what a (pool, −score, id) sort picks."""
+    gen = np.random.default_rng(5)
+    for scores in (gen.normal(size=3000), gen.integers(0, 20, 3000).astype(float)):
+        pool, ids = gen.integers(0, 3, 3000), gen.permutation(3000) * 7
+        eligible, places = gen.random(3000) < 0.7, np.array([100, 400, 2000])
+        rows = np.flatnonzero(eligible)
+        order = rows[np.lexsort((ids[rows], -scores[rows], pool[rows]))]
+        rank = np.arange(len(order)) - np.searchsorted(pool[order], pool[order])
+        expected = np.zeros(3000, bool)
+        expected[order[rank < places[pool[order]]]] = True
+        assert np.array_equal(top_within_pools(pool, scores, ids, eligible, places), expected)
+
+
 def test_probation_ends_after_a_year():
     t = make(np.zeros(3), title=THIRD, experience=[0, 1, 2], title_years=[0, 1, 2])
     out = promote(t, np.zeros(3, np.int64), SPEC, PARAMS, seed=1, year=1)

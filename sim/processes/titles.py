@@ -87,9 +87,17 @@ def quota(pool: np.ndarray, share_by_pool: np.ndarray) -> np.ndarray:
 
 def top_within_pools(pool: np.ndarray, score: np.ndarray, ids: np.ndarray, eligible: np.ndarray,
                      places: np.ndarray) -> np.ndarray:
-    """Mask of the eligible teachers ranked (score descending, then id) within ``places[pool]`` of their pool."""
+    """Mask of the eligible teachers ranked (score descending, then id) within ``places[pool]`` of their pool.
+
+    Scores are continuous (they carry a normal draw), so they are first sorted by the fast unstable
+    sort and then grouped by pool with a stable one; only where two scores tie does the full
+    (pool, score, id) sort run."""
     rows = np.flatnonzero(eligible)
-    order = rows[np.lexsort((ids[rows], -score[rows], pool[rows]))]
+    by_score = rows[np.argsort(-score[rows])]
+    if (np.diff(score[by_score]) == 0).any():
+        order = rows[np.lexsort((ids[rows], -score[rows], pool[rows]))]
+    else:
+        order = by_score[np.argsort(pool[by_score], kind="stable")]
     p = pool[order]
     start = np.searchsorted(p, p, side="left")
     chosen = np.zeros(len(pool), bool)
